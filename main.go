@@ -1,0 +1,154 @@
+// Command stammer-mcp is an MCP server that lets an AI assistant read the
+// conversations of AI agents (chatbots) run on Stammer.ai and its
+// white-label domains.
+//
+// Usage:
+//
+//	stammer-mcp                       serve MCP over stdio (the normal mode)
+//	stammer-mcp --demo                serve the built-in demo data, no token needed
+//	stammer-mcp call TOOL [JSON]      run one tool call and print the result
+//	stammer-mcp --version
+//
+// Configuration comes from the environment (STAMMER_API_TOKEN,
+// STAMMER_BASE_URL, STAMMER_TIMEOUT, LOG_LEVEL) and flags; see config.go.
+// stdout carries JSON-RPC only: every log line goes to stderr.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/stammer-mcp/stammer-mcp/stammer"
+	"github.com/stammer-mcp/stammer-mcp/stammer/stammertest"
+	"github.com/stammer-mcp/stammer-mcp/tools"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+// run is main without the process: testable, and every exit path returns a
+// code instead of calling os.Exit past deferred cleanup.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	cfg, err := parseConfig(args, getenv, stderr)
+	if errors.Is(err, errHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "stammer-mcp: %v\n", err)
+		return 2
+	}
+	if cfg.showVersion {
+		fmt.Fprintln(stdout, "stammer-mcp", version())
+		return 0
+	}
+	logger := newLogger(stderr, cfg.logLevel, cfg.token)
+
+	clientCfg := stammer.Config{
+		BaseURL:   cfg.baseURL,
+		Token:     cfg.token,
+		Timeout:   cfg.timeout,
+		UserAgent: "stammer-mcp/" + version(),
+		Logger:    logger,
+	}
+	if cfg.demo {
+		fake := stammertest.New()
+		defer fake.Close()
+		clientCfg.BaseURL, clientCfg.Token = fake.URL, stammertest.DefaultToken
+		logger.Info("demo mode: serving built-in fictional conversations", "base_url", fake.URL)
+	}
+	sc, err := stammer.New(clientCfg)
+	if err != nil {
+		logger.Error("invalid configuration", "error", err)
+		fmt.Fprintf(stderr, "stammer-mcp: %v\n", err)
+		return 2
+	}
+	if !sc.HasToken() {
+		logger.Warn("STAMMER_API_TOKEN is not set: every tool call will return an error saying how to set it " +
+			"(the env block of this server's entry in the MCP client's config, or --token-file). Use --demo to try the server without a token.")
+	}
+	srv, err := tools.NewServer("stammer-mcp", version(), tools.Deps{
+		Client: sc, Logger: logger, Timeout: cfg.timeout, Demo: cfg.demo,
+	})
+	if err != nil {
+		logger.Error("building tools", "error", err)
+		return 1
+	}
+
+	if cfg.call != nil {
+		return callOnce(ctx, srv, cfg.call.tool, cfg.call.args, stdout, stderr)
+	}
+	logger.Info("serving MCP on stdio", "version", version(), "api", sc.ConversationsURL())
+	stdio := server.NewStdioServer(srv)
+	// mcp-go's own error logger would write with the log package's default
+	// flags; route it to stderr through slog too.
+	stdio.SetErrorLogger(log.New(slogWriter{logger}, "", 0))
+	if err := stdio.Listen(ctx, stdin, stdout); err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, io.EOF) {
+		logger.Error("stdio server stopped", "error", err)
+		return 1
+	}
+	return 0
+}
+
+// callOnce runs one tool call through a real MCP client session (in
+// process), so the shell command exercises the same path a client does, and
+// prints the text result. A tool error exits 1.
+func callOnce(ctx context.Context, srv *server.MCPServer, tool string, args json.RawMessage, stdout, stderr io.Writer) int {
+	c, err := client.NewInProcessClient(srv)
+	if err != nil {
+		fmt.Fprintf(stderr, "stammer-mcp: %v\n", err)
+		return 1
+	}
+	defer c.Close()
+	if err := c.Start(ctx); err != nil {
+		fmt.Fprintf(stderr, "stammer-mcp: %v\n", err)
+		return 1
+	}
+	init := mcp.InitializeRequest{}
+	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
+	init.Params.ClientInfo = mcp.Implementation{Name: "stammer-mcp call", Version: version()}
+	if _, err := c.Initialize(ctx, init); err != nil {
+		fmt.Fprintf(stderr, "stammer-mcp: initialize: %v\n", err)
+		return 1
+	}
+	req := mcp.CallToolRequest{}
+	req.Params.Name = tool
+	req.Params.Arguments = args
+	res, err := c.CallTool(ctx, req)
+	if err != nil {
+		fmt.Fprintf(stderr, "stammer-mcp: %s: %v\n", tool, err)
+		return 1
+	}
+	for _, content := range res.Content {
+		if t, ok := content.(mcp.TextContent); ok {
+			fmt.Fprintln(stdout, t.Text)
+		}
+	}
+	if res.IsError {
+		return 1
+	}
+	return 0
+}
+
+// slogWriter adapts a slog.Logger to the io.Writer a log.Logger wants.
+type slogWriter struct{ l *slog.Logger }
+
+func (w slogWriter) Write(p []byte) (int, error) {
+	w.l.Error("mcp", "detail", string(p))
+	return len(p), nil
+}

@@ -1,0 +1,578 @@
+package stammer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DefaultTimeout bounds one call (all its requests, including reading and
+// decoding the body). MCP clients give up on tools after a minute or so;
+// half of that leaves room to tell the model what happened.
+const DefaultTimeout = 30 * time.Second
+
+// DefaultMaxBodyBytes caps a response body. The list endpoint has no
+// paging, so one unfiltered query can be very large; 256 MiB is far beyond
+// any sensible answer yet small enough not to exhaust a desktop's memory.
+const DefaultMaxBodyBytes int64 = 256 << 20
+
+// defaultUserAgent identifies development builds; main passes
+// "stammer-mcp/<version>".
+const defaultUserAgent = "stammer-mcp/dev"
+
+// maxPages bounds how many "next" links one call follows. The API is not
+// known to page at all; this only keeps a misbehaving server from looping.
+const maxPages = 50
+
+// maxRedirects matches net/http's own default limit.
+const maxRedirects = 10
+
+// Config configures a Client. The zero value is usable (it talks to
+// app.stammer.ai) but has no token, so every call returns ErrNoToken.
+type Config struct {
+	// BaseURL is the API root as a person configures it
+	// (STAMMER_BASE_URL); "" means DefaultBaseURL. See ParseBaseURL.
+	BaseURL string
+	// Token is the agency's API token (STAMMER_API_TOKEN), sent as
+	// "Authorization: Token <token>". It may be empty: New succeeds and
+	// every call then returns ErrNoToken without any request.
+	Token string
+	// Timeout is the deadline of each call; 0 means DefaultTimeout.
+	Timeout time.Duration
+	// MaxBodyBytes caps the response body of each call (all pages
+	// together); 0 means DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// UserAgent is sent as User-Agent; "" means "stammer-mcp/dev".
+	UserAgent string
+	// HTTPClient sends the requests; nil means a dedicated client with
+	// connection timeouts (never http.DefaultClient, which others may
+	// have modified). A given client is copied, and its CheckRedirect is
+	// wrapped so that redirects to another host are still refused.
+	HTTPClient *http.Client
+	// Logger receives one debug line per request (method, path, query,
+	// status, bytes, duration); nil discards. Headers and the token are
+	// never logged.
+	Logger *slog.Logger
+	// MaxRetries is how many times a request is retried after 429, 502,
+	// 503, 504 or a connection failure, with backoff and honouring
+	// Retry-After, within Timeout. 0 (the default) means no retries, so
+	// that errors reach the model promptly; main may raise it. Added
+	// beyond the agreed API.
+	MaxRetries int
+}
+
+// Client calls Stammer's conversations API. It is safe for concurrent use
+// and holds no state between calls.
+type Client struct {
+	base      BaseURL
+	token     string
+	timeout   time.Duration
+	maxBody   int64
+	userAgent string
+	hc        *http.Client
+	log       *slog.Logger
+	retries   int
+}
+
+// New validates cfg and returns a Client. Its errors are for the person
+// configuring the server (a bad STAMMER_BASE_URL or token); they never
+// contain the token.
+func New(cfg Config) (*Client, error) {
+	base, err := ParseBaseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	token, err := cleanToken(cfg.Token)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{
+		base:      base,
+		token:     token,
+		timeout:   cfg.Timeout,
+		maxBody:   cfg.MaxBodyBytes,
+		userAgent: strings.TrimSpace(cfg.UserAgent),
+		log:       cfg.Logger,
+		retries:   max(cfg.MaxRetries, 0),
+	}
+	if c.timeout <= 0 {
+		c.timeout = DefaultTimeout
+	}
+	if c.maxBody <= 0 {
+		c.maxBody = DefaultMaxBodyBytes
+	}
+	if c.userAgent == "" {
+		c.userAgent = defaultUserAgent
+	}
+	if c.log == nil {
+		c.log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.HTTPClient == nil {
+		c.hc = newHTTPClient()
+	} else {
+		hc := *cfg.HTTPClient
+		c.hc = &hc
+	}
+	prev := c.hc.CheckRedirect
+	c.hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if err := c.checkRedirect(req, via); err != nil {
+			return err
+		}
+		if prev != nil {
+			return prev(req, via)
+		}
+		return nil
+	}
+	return c, nil
+}
+
+// cleanToken trims the token and drops a pasted "Token " prefix (people
+// copy the whole header from the docs). A token with spaces, quotes or
+// control characters inside is refused: net/http would reject the header
+// anyway, with a less helpful message.
+func cleanToken(t string) (string, error) {
+	t = strings.TrimSpace(t)
+	if len(t) > 6 && strings.EqualFold(t[:6], "token ") {
+		t = strings.TrimSpace(t[6:])
+	}
+	for i := 0; i < len(t); i++ {
+		if c := t[i]; c <= ' ' || c >= 0x7f || c == '"' {
+			return "", errors.New("STAMMER_API_TOKEN contains spaces, quotes, control or non-ASCII characters; set it to the token alone, as shown in Stammer's dashboard")
+		}
+	}
+	return t, nil
+}
+
+// newHTTPClient builds the dedicated client: the default transport's
+// proxy and HTTP/2 settings with bounded dial, TLS and idle times. The
+// overall deadline comes from the per-call context, not Client.Timeout.
+func newHTTPClient() *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	tr.TLSHandshakeTimeout = 10 * time.Second
+	tr.IdleConnTimeout = 90 * time.Second
+	tr.MaxIdleConnsPerHost = 4
+	return &http.Client{Transport: tr}
+}
+
+// redirectError is a redirect the client refused to follow.
+type redirectError struct{ msg string }
+
+func (e *redirectError) Error() string { return e.msg }
+
+// checkRedirect follows redirects only within the configured host and
+// scheme: the Authorization header goes with a redirect, and the token
+// must never reach another host or travel unencrypted.
+func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= maxRedirects {
+		return &redirectError{fmt.Sprintf("the Stammer API at %s redirected more than %d times", c.base.Host, maxRedirects)}
+	}
+	if !c.sameOrigin(req.URL) {
+		return &redirectError{fmt.Sprintf(
+			"the Stammer API at %s redirected to %s; not following it, so that the token is not sent to another host (check STAMMER_BASE_URL)",
+			c.base.Host, quoteValue(req.URL.Scheme+"://"+req.URL.Host))}
+	}
+	return nil
+}
+
+// sameOrigin reports whether u has the configured scheme and host (with
+// the scheme's default port made explicit on both sides) and no userinfo.
+func (c *Client) sameOrigin(u *url.URL) bool {
+	if u.User != nil || !strings.EqualFold(u.Scheme, c.base.Scheme) {
+		return false
+	}
+	return hostPort(u.Scheme, u.Host) == hostPort(c.base.Scheme, c.base.Host)
+}
+
+func hostPort(scheme, host string) string {
+	host = strings.ToLower(host)
+	if _, _, err := net.SplitHostPort(host); err == nil {
+		return host
+	}
+	port := "443"
+	if strings.EqualFold(scheme, "http") {
+		port = "80"
+	}
+	return net.JoinHostPort(strings.Trim(host, "[]"), port)
+}
+
+// HasToken reports whether a token is configured; without one every call
+// returns ErrNoToken.
+func (c *Client) HasToken() bool { return c.token != "" }
+
+// Host returns the configured host (with port, if one was given), for
+// messages such as "the token was refused by app.stammer.ai".
+func (c *Client) Host() string { return c.base.Host }
+
+// ConversationsURL returns the list endpoint's full URL without a query,
+// e.g. https://app.stammer.ai/en/chatbot/api/v1/conversations/.
+func (c *Client) ConversationsURL() string {
+	return c.base.endpointURL("chatbot/api/v1/conversations/")
+}
+
+// conversationURL returns the retrieve endpoint for one conversation.
+func (c *Client) conversationURL(uuid string) string {
+	return c.base.endpointURL("chatbot/api/v1/conversation/" + url.PathEscape(uuid) + "/")
+}
+
+// errCallTimeout is the cause recorded when our own Timeout ends a call,
+// to tell it from a shorter deadline the caller set.
+var errCallTimeout = errors.New("stammer: call timeout")
+
+func (c *Client) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeoutCause(ctx, c.timeout, errCallTimeout)
+}
+
+// ListConversations validates q, sends it to the conversations endpoint and
+// decodes the answer. If the answer links a "next" page on the same host,
+// the pages are fetched and joined (within the same deadline and body cap).
+//
+// Errors: ErrNoToken; *QueryError (nothing sent); *APIError for a non-2xx
+// status; *BodyTooLargeError; *DecodeError; otherwise a transport error
+// naming the host, for which errors.Is(err, context.DeadlineExceeded)
+// reports a timeout. No error contains the token.
+func (c *Client) ListConversations(ctx context.Context, q Query) (*ListResult, error) {
+	if c.token == "" {
+		return nil, ErrNoToken
+	}
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
+
+	link := c.ConversationsURL() + "?" + q.Values().Encode()
+	seen := map[string]bool{link: true}
+	var total *ListResult
+	for page := 1; ; page++ {
+		budget := c.maxBody
+		if total != nil {
+			budget -= total.Bytes
+		}
+		var res *ListResult
+		err := c.get(ctx, link, budget, func(r io.Reader, limit int64) (int64, error) {
+			var err error
+			if res, err = DecodeList(r, limit); err != nil {
+				return 0, err
+			}
+			return res.Bytes, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		if total == nil {
+			total = res
+		} else {
+			total.Conversations = append(total.Conversations, res.Conversations...)
+			total.Skipped += res.Skipped
+			total.Bytes += res.Bytes
+			total.Next = res.Next
+		}
+		if res.Next == "" {
+			break
+		}
+		u, ok := c.followable(res.Next)
+		if !ok || seen[u] || page >= maxPages {
+			// Leave total.Next set: the caller sees there is more.
+			c.log.LogAttrs(ctx, slog.LevelDebug, "stammer: not following next link",
+				slog.Bool("other_origin", !ok), slog.Bool("loop", seen[u]), slog.Int("pages", page))
+			break
+		}
+		seen[u] = true
+		link = u
+	}
+	return total, nil
+}
+
+// followable resolves a "next" link against the endpoint and accepts it
+// only on the configured origin (the token goes with it).
+func (c *Client) followable(link string) (string, bool) {
+	base, err := url.Parse(c.ConversationsURL())
+	if err != nil {
+		return "", false
+	}
+	ref, err := url.Parse(link)
+	if err != nil {
+		return "", false
+	}
+	u := base.ResolveReference(ref)
+	u.Fragment, u.RawFragment = "", ""
+	if !c.sameOrigin(u) {
+		return "", false
+	}
+	return u.String(), true
+}
+
+// GetConversation fetches one conversation by its uuid from
+// {base}/{lang}/chatbot/api/v1/conversation/<uuid>/. The uuid is checked
+// first (a *QueryError for Param "conversation_uuid", nothing sent). Other
+// errors are as for ListConversations; a conversation that does not exist
+// is an *APIError with Status 404.
+func (c *Client) GetConversation(ctx context.Context, uuid string) (*Conversation, error) {
+	if c.token == "" {
+		return nil, ErrNoToken
+	}
+	if !IsUUID(uuid) {
+		return nil, &QueryError{
+			Param:   "conversation_uuid",
+			Value:   uuid,
+			Problem: "is not a uuid, got " + quoteValue(uuid),
+			Fix:     "Use the conversation's uuid as listed, 8-4-4-4-12 hex digits, e.g. 12345678-1234-5678-1234-567812345678.",
+		}
+	}
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
+	var conv *Conversation
+	// Django's <uuid:> path converter matches lower case only.
+	err := c.get(ctx, c.conversationURL(strings.ToLower(uuid)), c.maxBody, func(r io.Reader, limit int64) (int64, error) {
+		lr := &countReader{r: r}
+		var err error
+		conv, err = DecodeConversation(lr, limit)
+		return lr.n, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return conv, nil
+}
+
+type countReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// decodeFunc decodes a success body read with at most limit bytes and
+// returns how many bytes it read.
+type decodeFunc func(r io.Reader, limit int64) (int64, error)
+
+// get performs one GET (plus retries, if configured) and hands a success
+// body to decode. It owns error mapping: status → *APIError, decoder
+// failures → *DecodeError / *BodyTooLargeError, the rest → transport
+// errors.
+func (c *Client) get(ctx context.Context, rawURL string, limit int64, decode decodeFunc) error {
+	for attempt := 0; ; attempt++ {
+		start := time.Now()
+		status, n, err := c.attempt(ctx, rawURL, limit, decode)
+		c.logRequest(ctx, rawURL, attempt, status, n, time.Since(start), err)
+		if err == nil {
+			return nil
+		}
+		wait, retry := c.shouldRetry(ctx, attempt, err)
+		if !retry {
+			return err
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
+	}
+}
+
+// attempt sends one request and returns the status (0 if none), the body
+// bytes read, and the mapped error.
+func (c *Client) attempt(ctx context.Context, rawURL string, limit int64, decode decodeFunc) (int, int64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return 0, 0, fmt.Errorf("building the request for %s: %s", c.base.Host, redact(err.Error(), c.token))
+	}
+	req.Header.Set("Authorization", "Token "+c.token)
+	req.Header.Set("Accept", "application/json")
+	// The docs list Content-Type as required even though a GET has no body.
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return 0, 0, c.transportError(ctx, err, "")
+	}
+	defer resp.Body.Close()
+
+	switch resp.StatusCode {
+	case http.StatusOK, http.StatusCreated, http.StatusAccepted:
+	default:
+		body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+		if rerr != nil && ctx.Err() != nil {
+			return resp.StatusCode, int64(len(body)), c.transportError(ctx, rerr, "while reading an error response")
+		}
+		return resp.StatusCode, int64(len(body)), &APIError{
+			Status:     resp.StatusCode,
+			Message:    redact(errorMessage(resp.StatusCode, resp.Header.Get("Content-Type"), body), c.token),
+			RetryAfter: retryAfter(resp.Header.Get("Retry-After"), time.Now()),
+		}
+	}
+	if resp.ContentLength > limit {
+		return resp.StatusCode, 0, &BodyTooLargeError{Limit: c.maxBody}
+	}
+	n, err := decode(resp.Body, limit)
+	if err == nil {
+		return resp.StatusCode, n, nil
+	}
+	var (
+		de *DecodeError
+		tl *BodyTooLargeError
+		re *bodyReadError
+	)
+	switch {
+	case errors.As(err, &tl):
+		return resp.StatusCode, limit, &BodyTooLargeError{Limit: c.maxBody}
+	case errors.As(err, &re):
+		return resp.StatusCode, n, c.transportError(ctx, re.err, "while reading the response")
+	case errors.As(err, &de):
+		de.Status = resp.StatusCode
+		if ctx.Err() != nil {
+			// The deadline cut the body short; say so rather than
+			// blaming the JSON.
+			return resp.StatusCode, de.Bytes, c.transportError(ctx, ctx.Err(), "while reading the response")
+		}
+		return resp.StatusCode, de.Bytes, de
+	}
+	return resp.StatusCode, n, err
+}
+
+// transportError wraps a failure to get (or finish reading) a response in
+// a message naming the host. Timeouts and cancellations stay detectable
+// with errors.Is(err, context.DeadlineExceeded / context.Canceled).
+func (c *Client) transportError(ctx context.Context, err error, during string) error {
+	host := c.base.Host
+	if during != "" {
+		during = " " + during
+	}
+	var rerr *redirectError
+	if errors.As(err, &rerr) {
+		return &requestError{msg: rerr.msg, errs: []error{err}}
+	}
+	var ne net.Error
+	timedOut := errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) ||
+		(errors.As(err, &ne) && ne.Timeout())
+	switch {
+	case timedOut:
+		msg := fmt.Sprintf("the Stammer API at %s did not answer within the %s timeout%s", host, c.timeout, during)
+		if ctx.Err() != nil && !errors.Is(context.Cause(ctx), errCallTimeout) {
+			msg = fmt.Sprintf("the Stammer API at %s did not answer before the caller's deadline%s", host, during)
+		}
+		return &requestError{msg: msg, errs: []error{context.DeadlineExceeded, err}}
+	case errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled):
+		return &requestError{msg: fmt.Sprintf("the request to the Stammer API at %s was canceled%s", host, during), errs: []error{context.Canceled, err}}
+	}
+	detail := err.Error()
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		detail = ue.Err.Error() // without "Get <url>:", which we say better
+	}
+	detail = sanitizeMessage(redact(detail, c.token))
+	if during != "" {
+		return &requestError{msg: fmt.Sprintf("the connection to the Stammer API at %s broke%s: %s", host, during, detail), errs: []error{err}}
+	}
+	return &requestError{msg: fmt.Sprintf("could not reach the Stammer API at %s: %s", host, detail), errs: []error{err}}
+}
+
+// shouldRetry decides whether to try again and after how long: only when
+// retries are configured and left, for 429/502/503/504 and connection
+// failures (not timeouts, not redirects), and only if the wait fits before
+// the deadline.
+func (c *Client) shouldRetry(ctx context.Context, attempt int, err error) (time.Duration, bool) {
+	if attempt >= c.retries || ctx.Err() != nil {
+		return 0, false
+	}
+	wait := backoff(attempt)
+	var ae *APIError
+	var re *requestError
+	var rd *redirectError
+	switch {
+	case errors.As(err, &ae):
+		switch ae.Status {
+		case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		default:
+			return 0, false
+		}
+		if ae.RetryAfter > 0 {
+			wait = ae.RetryAfter
+		}
+	case errors.As(err, &re):
+		if errors.As(err, &rd) || re.Timeout() || errors.Is(err, context.Canceled) {
+			return 0, false
+		}
+	default:
+		return 0, false
+	}
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+		return 0, false
+	}
+	return wait, true
+}
+
+// backoff is 0.5s, 1s, 2s, … capped at 8s, with ±20% jitter so that
+// concurrent calls do not retry in step.
+func backoff(attempt int) time.Duration {
+	d := 500 * time.Millisecond << min(attempt, 4)
+	jitter := time.Duration(rand.Int64N(int64(d)/5*2+1)) - d/5
+	return d + jitter
+}
+
+// retryAfter parses a Retry-After header (seconds or an HTTP date), capped
+// at an hour so a silly value cannot stall anyone.
+func retryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	var d time.Duration
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs <= 0 {
+			return 0
+		}
+		d = time.Duration(min(secs, 3600)) * time.Second
+	} else if t, err := http.ParseTime(v); err == nil {
+		d = t.Sub(now)
+	}
+	if d <= 0 {
+		return 0
+	}
+	return min(d, time.Hour)
+}
+
+// logRequest writes the per-request debug line: never headers, never the
+// token (which only ever travels in a header).
+func (c *Client) logRequest(ctx context.Context, rawURL string, attempt, status int, n int64, took time.Duration, err error) {
+	if !c.log.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	path, query := rawURL, ""
+	if u, perr := url.Parse(rawURL); perr == nil {
+		path, query = u.Path, u.RawQuery
+	}
+	attrs := []slog.Attr{
+		slog.String("method", http.MethodGet),
+		slog.String("host", c.base.Host),
+		slog.String("path", path),
+		slog.String("query", query),
+		slog.Int("status", status),
+		slog.Int64("bytes", n),
+		slog.Duration("duration", took),
+	}
+	if attempt > 0 {
+		attrs = append(attrs, slog.Int("attempt", attempt+1))
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", redact(err.Error(), c.token)))
+	}
+	c.log.LogAttrs(ctx, slog.LevelDebug, "stammer api request", attrs...)
+}

@@ -1,0 +1,361 @@
+package stammer
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// ErrNoToken is returned by every call of a Client built without a token.
+// New accepts an empty token so the server can start, list its tools and
+// explain the missing setting to the model instead of crashing at launch.
+var ErrNoToken = errors.New("no Stammer API token is configured: set STAMMER_API_TOKEN to your agency's API token and restart the MCP server")
+
+// APIError is a response with a status other than 200, 201 or 202 (the
+// statuses Stammer's docs treat as success).
+type APIError struct {
+	// Status is the HTTP status code.
+	Status int
+	// Message is the API's own words ("Invalid token.", "startDate: Enter a
+	// valid date."), or a short plain description when the body had none
+	// (an HTML page, an empty body). It is sanitised: no control
+	// characters, at most about 300 characters.
+	Message string
+	// RetryAfter is the wait the server asked for with Retry-After (on 429
+	// or 503), zero when it did not say. Added beyond the agreed API so the
+	// tools can tell the model how long to wait.
+	RetryAfter time.Duration
+}
+
+// Error returns e.g. "Stammer API answered 401 Unauthorized: Invalid token.".
+func (e *APIError) Error() string {
+	status := strconv.Itoa(e.Status)
+	if t := http.StatusText(e.Status); t != "" {
+		status += " " + t
+	}
+	msg := "Stammer API answered " + status
+	if e.Message != "" && e.Message != http.StatusText(e.Status) {
+		msg += ": " + e.Message
+	}
+	if e.RetryAfter > 0 {
+		msg += fmt.Sprintf(" (retry after %s)", e.RetryAfter.Round(time.Second))
+	}
+	return msg
+}
+
+// BodyTooLargeError is a response body over the configured cap
+// (Config.MaxBodyBytes). The cap exists because the endpoint has no paging:
+// an unfiltered query for a busy agency could otherwise exhaust memory.
+type BodyTooLargeError struct {
+	// Limit is the cap in bytes that was exceeded.
+	Limit int64
+}
+
+// Error says how large the cap was and how to stay under it.
+func (e *BodyTooLargeError) Error() string {
+	return "the Stammer API response was larger than " + formatSize(e.Limit) +
+		"; narrow the query with startDate/endDate (or chatbot_id, sourcePlatform)"
+}
+
+// DecodeError is a response body that is not JSON we can use: malformed or
+// truncated JSON, an HTML page with a success status, or a JSON shape with
+// no conversations in it. The message is short and never quotes the body.
+type DecodeError struct {
+	// Status is the HTTP status of the response (0 when decoding outside a
+	// request, e.g. DecodeList in a test).
+	Status int
+	// Bytes is how much of the body was read before decoding stopped.
+	Bytes int64
+	// Err says what was wrong, e.g. "expected a list of conversations,
+	// found a JSON string".
+	Err error
+}
+
+// Error returns a one-line description of what was found.
+func (e *DecodeError) Error() string {
+	var where string
+	if e.Status != 0 {
+		where = fmt.Sprintf("status %d, ", e.Status)
+	}
+	return fmt.Sprintf("could not use the Stammer API response (%s%d bytes): %v", where, e.Bytes, e.Err)
+}
+
+// Unwrap returns the underlying cause (a *json.SyntaxError,
+// io.ErrUnexpectedEOF, ...).
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// errHTMLPage is what a 2xx HTML page decodes to: almost always a wrong base
+// URL or language prefix, answered by the web app's login or 404 page.
+var errHTMLPage = errors.New("the server answered with an HTML page, not the API (check STAMMER_BASE_URL)")
+
+// errTooDeep refuses JSON nested beyond maxDepth, so that no input can make
+// the decoder do unbounded work or recursion on values nobody reads.
+var errTooDeep = fmt.Errorf("JSON nested deeper than %d levels", maxDepth)
+
+// requestError is a failure to get a response at all (DNS, TCP, TLS,
+// timeout, refused redirect). Its message names the host, never the token;
+// Unwrap keeps context.DeadlineExceeded and context.Canceled detectable.
+type requestError struct {
+	msg  string
+	errs []error
+}
+
+func (e *requestError) Error() string   { return e.msg }
+func (e *requestError) Unwrap() []error { return e.errs }
+
+// Timeout reports whether the request ran out of time, for callers that
+// test net.Error-style.
+func (e *requestError) Timeout() bool {
+	for _, err := range e.errs {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return true
+		}
+	}
+	return false
+}
+
+// maxMessageRunes caps a message taken from a response, so that a verbose
+// or hostile server cannot fill a model's context through an error.
+const maxMessageRunes = 300
+
+// maxErrorBody is how much of an error response is read: enough for any
+// real JSON error, small enough that an error page costs nothing.
+const maxErrorBody = 64 << 10
+
+// errorMessage turns an error response body into APIError.Message: the
+// API's own words when the body is JSON carrying them, a plain description
+// for HTML or empty bodies, the sanitised text otherwise.
+func errorMessage(status int, contentType string, body []byte) string {
+	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 {
+		return statusText(status)
+	}
+	if body[0] == '<' || strings.Contains(strings.ToLower(contentType), "html") {
+		if status >= 500 {
+			return "the server answered with an HTML error page, not the API's JSON (Stammer may be down or overloaded; try again later)"
+		}
+		return "the server answered with an HTML page, not the API (check STAMMER_BASE_URL)"
+	}
+	if body[0] == '{' || body[0] == '[' || body[0] == '"' {
+		if v, err := parseSmallJSON(body); err == nil {
+			if m := sanitizeMessage(jsonText(v, 0)); m != "" {
+				return m
+			}
+			return statusText(status)
+		}
+	}
+	if m := sanitizeMessage(string(body)); m != "" {
+		return m
+	}
+	return statusText(status)
+}
+
+func statusText(status int) string {
+	if t := http.StatusText(status); t != "" {
+		return t
+	}
+	return "HTTP status " + strconv.Itoa(status)
+}
+
+// jnode is a small, order-preserving JSON value, used only for error
+// bodies (at most maxErrorBody bytes), where the order of a field map is
+// worth keeping and generality matters more than speed.
+type jnode struct {
+	kind  byte // 's' string, 'o' object, 'a' array, 'x' anything else
+	str   string
+	keys  []string
+	elems []*jnode
+}
+
+// parseSmallJSON parses an error body into a jnode, refusing nesting beyond
+// maxErrorDepth instead of recursing on it.
+func parseSmallJSON(b []byte) (*jnode, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	v, err := parseNode(dec, 0)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("trailing data")
+	}
+	return v, nil
+}
+
+const maxErrorDepth = 16
+
+func parseNode(dec *json.Decoder, depth int) (*jnode, error) {
+	if depth > maxErrorDepth {
+		return nil, errTooDeep
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	switch t := tok.(type) {
+	case string:
+		return &jnode{kind: 's', str: t}, nil
+	case json.Delim:
+		n := &jnode{kind: 'a'}
+		if t == '{' {
+			n.kind = 'o'
+		}
+		for dec.More() {
+			if n.kind == 'o' {
+				k, err := dec.Token()
+				if err != nil {
+					return nil, err
+				}
+				ks, _ := k.(string)
+				n.keys = append(n.keys, ks)
+			}
+			e, err := parseNode(dec, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			n.elems = append(n.elems, e)
+		}
+		if _, err := dec.Token(); err != nil {
+			return nil, err
+		}
+		return n, nil
+	default:
+		return &jnode{kind: 'x'}, nil
+	}
+}
+
+// metaKeys are keys of error bodies that carry no words for a person
+// ({"success": false, "status": "error", "code": 400}).
+var metaKeys = map[string]bool{
+	"status": true, "success": true, "code": true, "status_code": true,
+	"ok": true, "type": true, "statuscode": true, "error_code": true,
+}
+
+// jsonText extracts the human words of an error value: the message, error,
+// errors or detail member of an object (the first non-empty, in that order:
+// Stammer's docs read message then error, DRF uses detail), else a DRF
+// field map rendered "field: problem; other: problem" with
+// non_field_errors unprefixed; arrays are joined; scalars other than
+// strings have no words.
+func jsonText(n *jnode, depth int) string {
+	if n == nil || depth > maxErrorDepth {
+		return ""
+	}
+	switch n.kind {
+	case 's':
+		return strings.TrimSpace(n.str)
+	case 'a':
+		var parts []string
+		for _, e := range n.elems {
+			if s := jsonText(e, depth+1); s != "" {
+				parts = append(parts, s)
+			}
+		}
+		return strings.Join(parts, " ")
+	case 'o':
+		for _, want := range []string{"message", "error", "errors", "detail"} {
+			for i, k := range n.keys {
+				if k == want {
+					if s := jsonText(n.elems[i], depth+1); s != "" {
+						return s
+					}
+				}
+			}
+		}
+		var parts []string
+		for i, k := range n.keys {
+			if metaKeys[strings.ToLower(k)] {
+				continue
+			}
+			s := jsonText(n.elems[i], depth+1)
+			if s == "" {
+				continue
+			}
+			if k == "non_field_errors" || k == "__all__" {
+				parts = append(parts, s)
+			} else {
+				parts = append(parts, k+": "+s)
+			}
+		}
+		return strings.Join(parts, "; ")
+	}
+	return ""
+}
+
+// sanitizeMessage makes text from a response safe to show: valid UTF-8, no
+// control or bidirectional-override characters, whitespace collapsed, at
+// most maxMessageRunes runes (an ellipsis marks a cut).
+func sanitizeMessage(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	var b strings.Builder
+	b.Grow(min(len(s), maxMessageRunes*4))
+	n := 0
+	space := false
+	for _, r := range s {
+		switch {
+		case isInvisible(r):
+			continue // zero-width and bidi controls vanish
+		case unicode.IsSpace(r) || unicode.IsControl(r):
+			space = b.Len() > 0
+			continue
+		}
+		need := 1
+		if space {
+			need++
+		}
+		if n+need > maxMessageRunes {
+			b.WriteString("…")
+			return b.String()
+		}
+		if space {
+			b.WriteByte(' ')
+			n++
+			space = false
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return b.String()
+}
+
+// isInvisible reports format characters that can reorder or hide text
+// (bidirectional overrides, zero-width characters, the BOM).
+func isInvisible(r rune) bool {
+	switch {
+	case r >= 0x200B && r <= 0x200F, r >= 0x202A && r <= 0x202E,
+		r >= 0x2060 && r <= 0x2069, r == 0xFEFF, r == 0x061C:
+		return true
+	}
+	return false
+}
+
+// formatSize renders a byte count as people configure it ("256 MiB").
+func formatSize(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return strconv.FormatInt(n>>30, 10) + " GiB"
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MiB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + " KiB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}
+
+// redact removes the token from s. Nothing we build contains it, but a
+// server might echo it back in an error message.
+func redact(s, token string) string {
+	if token == "" || !strings.Contains(s, token) {
+		return s
+	}
+	return strings.ReplaceAll(s, token, "[redacted]")
+}

@@ -1,0 +1,88 @@
+package tools
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/stammer-mcp/stammer-mcp/stammer"
+)
+
+// NoTokenMessage is what every tool call returns when the server has no API
+// token. Some MCP clients drop a config's env block silently, so the message
+// names the variable, where it goes, and the file alternative.
+const NoTokenMessage = "No Stammer API token is configured, so no conversations can be read. " +
+	"Set STAMMER_API_TOKEN in the \"env\" block of this server's entry in the MCP client's configuration " +
+	"(Claude Desktop: claude_desktop_config.json; Claude Code: claude mcp add --transport stdio --env STAMMER_API_TOKEN=... stammer -- stammer-mcp), " +
+	"or start the server with --token-file PATH, then restart the client. " +
+	"The token is in the Stammer (or white-label) dashboard under the agency's API settings. " +
+	"To try the server without a token, start it with --demo."
+
+// errorResult is a tool error: the call failed in a way the model should
+// read and act on, so it is a result with isError, not a protocol error.
+func errorResult(msg string) *mcp.CallToolResult {
+	return mcp.NewToolResultError(msg)
+}
+
+// upstreamMessage explains an error from the Stammer client to the model:
+// what happened, with the API's own status and words, and what to do next.
+// It never includes the token: the client's errors do not carry it.
+func upstreamMessage(err error, c *stammer.Client, timeout string) string {
+	var (
+		apiErr  *stammer.APIError
+		qErr    *stammer.QueryError
+		bigErr  *stammer.BodyTooLargeError
+		decErr  *stammer.DecodeError
+		argsErr *argError
+	)
+	switch {
+	case errors.Is(err, stammer.ErrNoToken):
+		return NoTokenMessage
+	case errors.As(err, &argsErr):
+		return "Invalid arguments: " + argsErr.msg
+	case errors.As(err, &qErr):
+		return "Invalid arguments: " + qErr.Error()
+	case errors.As(err, &apiErr):
+		return apiMessage(apiErr, c)
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Sprintf("The Stammer API at %s did not answer within %s. Try again, or narrow the query "+
+			"(one chatbot, a shorter startDate–endDate range, one sourcePlatform) so it has less to send.", c.Host(), timeout)
+	case errors.Is(err, context.Canceled):
+		return "The call was cancelled before the Stammer API answered."
+	case errors.As(err, &bigErr):
+		return err.Error() + ". Narrow the query (a shorter startDate–endDate range, one chatbot or one sourcePlatform)."
+	case errors.As(err, &decErr):
+		return "The Stammer API's answer could not be read: " + err.Error() +
+			". This may be temporary; try again. If it persists, check STAMMER_BASE_URL points at the Stammer API."
+	default:
+		return "The Stammer API could not be reached: " + err.Error()
+	}
+}
+
+// apiMessage turns an HTTP error status into advice; the API's own message
+// is always quoted because it is the most specific fact we have.
+func apiMessage(e *stammer.APIError, c *stammer.Client) string {
+	head := fmt.Sprintf("Stammer API error %d %s: %s.", e.Status, http.StatusText(e.Status), e.Message)
+	switch {
+	case e.Status == http.StatusUnauthorized:
+		return head + " The token was refused by " + c.Host() + ". Check STAMMER_API_TOKEN (or the --token-file) " +
+			"holds the agency's current API token for this domain; white-label agencies must also set STAMMER_BASE_URL to their own domain."
+	case e.Status == http.StatusForbidden:
+		return head + " The token is valid but may not read this chatbot's conversations. " +
+			"Check the chatbot belongs to this agency account, or call again without chatbot_id/chatbot_uuid."
+	case e.Status == http.StatusNotFound:
+		return head + " Check chatbot_id / chatbot_uuid belong to this agency account. " +
+			"If every call gets 404, STAMMER_BASE_URL (" + c.Host() + ") may not be a Stammer API host."
+	case e.Status == http.StatusBadRequest:
+		return head + " Fix the parameter the API names and call again."
+	case e.Status == http.StatusTooManyRequests:
+		return head + " Stammer is rate limiting this token. Wait a minute before calling again."
+	case e.Status >= 500:
+		return head + " Stammer had a server problem. Try again shortly; if it persists, narrow the query."
+	default:
+		return head
+	}
+}

@@ -1,0 +1,165 @@
+package tools
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/stammer-mcp/stammer-mcp/stammer"
+	"github.com/stammer-mcp/stammer-mcp/stammer/stammertest"
+)
+
+// update rewrites golden files: go test ./tools -update, then review the diff.
+var update = flag.Bool("update", false, "rewrite golden files in testdata/")
+
+// harness is one in-process MCP session against a fresh fake Stammer API,
+// built with the same constructor main uses.
+type harness struct {
+	fake   *stammertest.Server
+	client *client.Client
+	logs   *syncBuffer
+}
+
+// harnessOptions adjust the server under test.
+type harnessOptions struct {
+	token   string // "" = stammertest.DefaultToken; "-" = no token
+	timeout time.Duration
+	demo    bool
+	lang    string // language prefix in the base URL
+}
+
+func newHarness(t *testing.T, o harnessOptions, fakeOpts ...stammertest.Option) *harness {
+	t.Helper()
+	fake := stammertest.NewServer(t, fakeOpts...)
+	token := o.token
+	switch token {
+	case "":
+		token = stammertest.DefaultToken
+	case "-":
+		token = ""
+	}
+	if o.timeout == 0 {
+		o.timeout = 5 * time.Second
+	}
+	base := fake.URL
+	if o.lang != "" {
+		base += "/" + o.lang
+	}
+	logs := &syncBuffer{}
+	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	sc, err := stammer.New(stammer.Config{BaseURL: base, Token: token, Timeout: o.timeout, UserAgent: "stammer-mcp/test", Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := NewServer("stammer-mcp", "test", Deps{Client: sc, Logger: logger, Timeout: o.timeout, Demo: o.demo})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := client.NewInProcessClient(srv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	ctx := context.Background()
+	if err := c.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	init := mcp.InitializeRequest{}
+	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
+	init.Params.ClientInfo = mcp.Implementation{Name: "test", Version: "0"}
+	if _, err := c.Initialize(ctx, init); err != nil {
+		t.Fatal(err)
+	}
+	return &harness{fake: fake, client: c, logs: logs}
+}
+
+// call invokes a tool with JSON arguments.
+func (h *harness) call(t *testing.T, tool, args string) *mcp.CallToolResult {
+	t.Helper()
+	req := mcp.CallToolRequest{}
+	req.Params.Name = tool
+	if args != "" {
+		req.Params.Arguments = json.RawMessage(args)
+	}
+	res, err := h.client.CallTool(context.Background(), req)
+	if err != nil {
+		t.Fatalf("CallTool(%s, %s): protocol error %v; every fault should be a tool result", tool, args, err)
+	}
+	return res
+}
+
+// text joins a result's text contents.
+func text(res *mcp.CallToolResult) string {
+	var parts []string
+	for _, c := range res.Content {
+		if t, ok := c.(mcp.TextContent); ok {
+			parts = append(parts, t.Text)
+		}
+	}
+	return strings.Join(parts, "\n")
+}
+
+// structured decodes a result's structured content.
+func structured(t *testing.T, res *mcp.CallToolResult) ListConversationsResult {
+	t.Helper()
+	raw, err := json.Marshal(res.StructuredContent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r ListConversationsResult
+	if err := json.Unmarshal(raw, &r); err != nil {
+		t.Fatalf("structured content %s: %v", raw, err)
+	}
+	return r
+}
+
+// golden compares got with testdata/name, or rewrites it under -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./tools -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file; if the change is intended, run go test ./tools -update and review the diff.\n--- got ---\n%s", path, got)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent log writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
