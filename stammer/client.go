@@ -113,6 +113,9 @@ func New(cfg Config) (*Client, error) {
 	if c.userAgent == "" {
 		c.userAgent = defaultUserAgent
 	}
+	if strings.ContainsFunc(c.userAgent, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+		return nil, errors.New("stammer: Config.UserAgent contains control characters")
+	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
@@ -257,6 +260,9 @@ func (c *Client) ListConversations(ctx context.Context, q Query) (*ListResult, e
 		budget := c.maxBody
 		if total != nil {
 			budget -= total.Bytes
+			if budget <= 0 {
+				return nil, &BodyTooLargeError{Limit: c.maxBody}
+			}
 		}
 		var res *ListResult
 		err := c.get(ctx, link, budget, func(r io.Reader, limit int64) (int64, error) {

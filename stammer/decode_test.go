@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 )
 
@@ -710,5 +711,30 @@ func BenchmarkDecodeList(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestDecodeListIndependentOfReads checks that how the body arrives (one
+// byte per read, half reads, data with EOF) does not change the result:
+// every token boundary falls across a refill somewhere.
+func TestDecodeListIndependentOfReads(t *testing.T) {
+	bodies := [][]byte{
+		syntheticBody(20, 3),
+		[]byte(`{"data": {"count": "2", "next": "/x", "results": [` + item + `, {"id": "05b5e310-4a22-4a53-b440-1922ca9815cf", "chatbot": {"id": 3.0}, "messages": [{"role": "bot", "content": [{"type": "text", "text": "a\u00e9\ud83d\ude00"}]}, "plain"]}]}}`),
+	}
+	for i, body := range bodies {
+		want, err := DecodeList(bytes.NewReader(body), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range []io.Reader{iotest.OneByteReader(bytes.NewReader(body)), iotest.HalfReader(bytes.NewReader(body)), iotest.DataErrReader(bytes.NewReader(body))} {
+			got, err := DecodeList(r, 0)
+			if err != nil {
+				t.Fatalf("body %d: %v", i, err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("body %d: result depends on read sizes", i)
+			}
+		}
 	}
 }

@@ -88,8 +88,8 @@ func (e *DecodeError) Error() string {
 	return fmt.Sprintf("could not use the Stammer API response (%s%d bytes): %v", where, e.Bytes, e.Err)
 }
 
-// Unwrap returns the underlying cause (a *json.SyntaxError,
-// io.ErrUnexpectedEOF, ...).
+// Unwrap returns the underlying cause (a syntax error,
+// io.ErrUnexpectedEOF for a truncated body, ...).
 func (e *DecodeError) Unwrap() error { return e.Err }
 
 // errHTMLPage is what a 2xx HTML page decodes to: almost always a wrong base

@@ -178,9 +178,6 @@ func (l *lexer) more() bool {
 	return err == nil && c != ']' && c != '}'
 }
 
-// depth is the number of open containers.
-func (l *lexer) depth() int { return len(l.stack) }
-
 // next reads the next token. At the end of input it returns tEOF when the
 // top-level value is complete (or never started: an empty body), and
 // io.ErrUnexpectedEOF inside a value.
@@ -608,9 +605,6 @@ func (l *lexer) key() ([]byte, error) {
 	}
 	return l.val, nil
 }
-
-// scalarString returns a copy of a string token's value.
-func (s scalar) String() string { return string(s.b) }
 
 // parseIntBytes parses a decimal integer without allocating for the
 // common case.

@@ -105,7 +105,7 @@ func stdAll(b []byte) (any, bool) {
 func checkLexerAgainstStd(t *testing.T, b []byte) {
 	t.Helper()
 	want, wantOK := stdAll(b)
-	for _, r := range []io.Reader{bytes.NewReader(b), iotest.OneByteReader(bytes.NewReader(b)), iotest.HalfReader(bytes.NewReader(b))} {
+	for _, r := range []io.Reader{bytes.NewReader(b), iotest.OneByteReader(bytes.NewReader(b)), iotest.HalfReader(bytes.NewReader(b)), iotest.DataErrReader(bytes.NewReader(b))} {
 		got, err := lexAll(r)
 		if errors.Is(err, errTooDeep) {
 			return // deeper than our limit; encoding/json allows 10000

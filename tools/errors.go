@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 
@@ -58,14 +60,19 @@ func upstreamMessage(err error, c *stammer.Client, timeout string) string {
 		return "The Stammer API's answer could not be read: " + err.Error() +
 			". This may be temporary; try again. If it persists, check STAMMER_BASE_URL points at the Stammer API."
 	default:
-		return "The Stammer API could not be reached: " + err.Error()
+		// Connection failures, refused redirects, broken bodies: the
+		// client's message already says what happened and where.
+		return "The call failed: " + err.Error() + ". This is usually temporary or a network problem; try again, and check STAMMER_BASE_URL if it persists."
 	}
 }
 
 // apiMessage turns an HTTP error status into advice; the API's own message
 // is always quoted because it is the most specific fact we have.
 func apiMessage(e *stammer.APIError, c *stammer.Client) string {
-	head := fmt.Sprintf("Stammer API error %d %s: %s.", e.Status, http.StatusText(e.Status), e.Message)
+	head := fmt.Sprintf("Stammer API error %d %s: %s", e.Status, http.StatusText(e.Status), e.Message)
+	if !strings.HasSuffix(head, ".") {
+		head += "."
+	}
 	switch {
 	case e.Status == http.StatusUnauthorized:
 		return head + " The token was refused by " + c.Host() + ". Check STAMMER_API_TOKEN (or the --token-file) " +
@@ -79,7 +86,11 @@ func apiMessage(e *stammer.APIError, c *stammer.Client) string {
 	case e.Status == http.StatusBadRequest:
 		return head + " Fix the parameter the API names and call again."
 	case e.Status == http.StatusTooManyRequests:
-		return head + " Stammer is rate limiting this token. Wait a minute before calling again."
+		wait := "a minute"
+		if e.RetryAfter > 0 {
+			wait = e.RetryAfter.Round(time.Second).String()
+		}
+		return head + " Stammer is rate limiting this token. Wait " + wait + " before calling again."
 	case e.Status >= 500:
 		return head + " Stammer had a server problem. Try again shortly; if it persists, narrow the query."
 	default:

@@ -37,6 +37,10 @@ type harnessOptions struct {
 	timeout time.Duration
 	demo    bool
 	lang    string // language prefix in the base URL
+	// maxTokens is the server's output budget (0 = default).
+	maxTokens int
+	// cacheTTL: 0 = default, negative = no cache.
+	cacheTTL time.Duration
 }
 
 func newHarness(t *testing.T, o harnessOptions, fakeOpts ...stammertest.Option) *harness {
@@ -62,7 +66,9 @@ func newHarness(t *testing.T, o harnessOptions, fakeOpts ...stammertest.Option) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := NewServer("stammer-mcp", "test", Deps{Client: sc, Logger: logger, Timeout: o.timeout, Demo: o.demo})
+	fixed := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	srv, err := NewServer("stammer-mcp", "test", Deps{Client: sc, Logger: logger, Timeout: o.timeout, Demo: o.demo,
+		MaxOutputTokens: o.maxTokens, CacheTTL: o.cacheTTL, Now: func() time.Time { return fixed }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -80,6 +80,10 @@ func TestListConversationsInputSchema(t *testing.T) {
 		"endDate":                  {"type": "string", "format": "date", "pattern": `^\d{4}-\d{2}-\d{2}$`},
 		"onlyDeletedConversations": {"type": "boolean"},
 		"sourcePlatform":           {"type": "string", "enum": []any{"none", "whatsapp", "facebook", "instagram", "dashboard", "embeded", "shared", "personalized", "API", "AUDIO", "masterchat"}},
+		"search":                   {"type": "string", "maxLength": 200.0},
+		"limit":                    {"type": "integer", "minimum": 1.0, "maximum": 100.0},
+		"offset":                   {"type": "integer", "minimum": 0.0},
+		"max_tokens":               {"type": "integer", "minimum": 1000.0},
 	}
 	if len(s.Properties) != len(want) {
 		t.Errorf("properties = %v, want exactly %d", s.Properties, len(want))
@@ -186,7 +190,8 @@ func TestListConversationsForwardsExactlyTheDocumentedQuery(t *testing.T) {
 }
 
 func TestListConversationsUpstreamFaultsBecomeToolErrors(t *testing.T) {
-	h := newHarness(t, harnessOptions{timeout: 300 * time.Millisecond})
+	// No cache: every call must reach the fake to meet its fault.
+	h := newHarness(t, harnessOptions{timeout: 300 * time.Millisecond, cacheTTL: -1})
 	args := `{"chatbot_id":17,"onlyDeletedConversations":false}`
 	tests := []struct {
 		name  string
@@ -283,7 +288,7 @@ func TestListConversationsCountsMatchTheFixtures(t *testing.T) {
 			want = append(want, c)
 		}
 	}
-	if len(want) <= listLimit {
+	if len(want) <= defaultLimit {
 		t.Fatalf("fixture set too small for this test: %d conversations", len(want))
 	}
 	res := h.call(t, "list_conversations", `{"chatbot_id":17,"startDate":"2026-10-01","endDate":"2026-10-31","onlyDeletedConversations":false}`)
@@ -308,15 +313,15 @@ func TestListConversationsCountsMatchTheFixtures(t *testing.T) {
 	if sum != len(want) || len(got.ByPlatform) != len(perPlatform) {
 		t.Errorf("platform counts cover %d conversations in %d platforms, want %d in %d", sum, len(got.ByPlatform), len(want), len(perPlatform))
 	}
-	if len(got.Conversations) != listLimit || got.NotListed != len(want)-listLimit {
-		t.Errorf("listed %d, not listed %d; want %d and %d", len(got.Conversations), got.NotListed, listLimit, len(want)-listLimit)
+	if len(got.Conversations) != defaultLimit || got.Remaining != len(want)-defaultLimit {
+		t.Errorf("listed %d, not listed %d; want %d and %d", len(got.Conversations), got.Remaining, defaultLimit, len(want)-defaultLimit)
 	}
 	for i := 1; i < len(got.Conversations); i++ {
 		if got.Conversations[i-1].StartedAt < got.Conversations[i].StartedAt {
 			t.Errorf("listing not newest first at %d: %s before %s", i, got.Conversations[i-1].StartedAt, got.Conversations[i].StartedAt)
 		}
 	}
-	if !strings.Contains(text(res), fmt.Sprintf("%d more not listed", len(want)-listLimit)) {
+	if !strings.Contains(text(res), fmt.Sprintf("More: %d not listed", len(want)-defaultLimit)) {
 		t.Errorf("text does not say how many were left out:\n%s", text(res))
 	}
 }

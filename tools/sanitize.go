@@ -16,6 +16,12 @@ import (
 // It stops reading once it has more than max runes, so a megabyte message
 // costs no more than a short one.
 func clean(s string, max int) string {
+	out, _ := cleanCut(s, max)
+	return out
+}
+
+// cleanCut is clean that also reports whether the text was cut.
+func cleanCut(s string, max int) (string, bool) {
 	if max < 1 {
 		max = 1
 	}
@@ -42,9 +48,9 @@ func clean(s string, max int) string {
 		out = append(out, r) // invalid UTF-8 decodes as U+FFFD
 	}
 	if len(out) > max {
-		out = append(out[:max-1], '…')
+		return string(append(out[:max-1], '…')), true
 	}
-	return string(out)
+	return string(out), false
 }
 
 // escapeLen returns the length of the escape sequence at the start of s

@@ -1,0 +1,175 @@
+package tools
+
+import (
+	"container/list"
+	"context"
+	"sync"
+	"time"
+
+	"github.com/stammer-mcp/stammer-mcp/stammer"
+)
+
+// Defaults for the result cache. Sixty seconds is long enough for a model
+// to page through a listing or open a transcript it just saw, and short
+// enough that a user asking again a minute later sees new conversations.
+const (
+	DefaultCacheTTL = 60 * time.Second
+	// DefaultCacheBytes bounds the cache by the raw size of the cached
+	// responses (a decoded result takes about as much memory as its body).
+	DefaultCacheBytes int64 = 512 << 20
+	// defaultCacheEntries bounds the number of distinct queries kept.
+	defaultCacheEntries = 32
+)
+
+// lister is the part of the Stammer client the fetcher needs.
+type lister interface {
+	ListConversations(ctx context.Context, q stammer.Query) (*stammer.ListResult, error)
+}
+
+// fetcher fetches conversation lists through a short-lived cache, so that
+// paging, searching and opening a transcript of the same query cost one
+// upstream request, and identical concurrent calls share one request.
+//
+// A shared request runs under its own context, cancelled only when every
+// caller waiting for it has gone: one client cancelling its call must not
+// fail another's, but a request nobody waits for must stop at once.
+type fetcher struct {
+	client   lister
+	ttl      time.Duration
+	maxBytes int64
+	maxItems int
+	now      func() time.Time
+
+	mu      sync.Mutex
+	entries map[stammer.Query]*list.Element // of *cacheEntry
+	lru     *list.List                      // front = most recently used
+	bytes   int64
+	flights map[stammer.Query]*flight
+}
+
+// cacheEntry is one cached result.
+type cacheEntry struct {
+	q       stammer.Query
+	res     *stammer.ListResult
+	fetched time.Time
+	size    int64
+}
+
+// flight is one upstream request that callers are waiting for.
+type flight struct {
+	done    chan struct{}
+	res     *stammer.ListResult
+	err     error
+	fetched time.Time
+	waiters int
+	cancel  context.CancelFunc
+}
+
+// newFetcher builds a fetcher; ttl <= 0 disables caching (but concurrent
+// identical calls still share a request).
+func newFetcher(c lister, ttl time.Duration, maxBytes int64) *fetcher {
+	return &fetcher{
+		client:   c,
+		ttl:      ttl,
+		maxBytes: maxBytes,
+		maxItems: defaultCacheEntries,
+		now:      time.Now,
+		entries:  map[stammer.Query]*list.Element{},
+		lru:      list.New(),
+		flights:  map[stammer.Query]*flight{},
+	}
+}
+
+// fetched is a result and when it came from upstream.
+type fetched struct {
+	res    *stammer.ListResult
+	at     time.Time
+	cached bool // served from the cache, not by a request of this call
+}
+
+// list returns the result for q. The result is shared: callers must not
+// modify it.
+func (f *fetcher) list(ctx context.Context, q stammer.Query) (fetched, error) {
+	f.mu.Lock()
+	if el, ok := f.entries[q]; ok {
+		e := el.Value.(*cacheEntry)
+		if f.now().Sub(e.fetched) < f.ttl {
+			f.lru.MoveToFront(el)
+			f.mu.Unlock()
+			return fetched{res: e.res, at: e.fetched, cached: true}, nil
+		}
+		f.remove(el)
+	}
+	fl, ok := f.flights[q]
+	if !ok {
+		// The request outlives any one caller but carries no values of
+		// theirs; the client applies its own timeout.
+		rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		fl = &flight{done: make(chan struct{}), cancel: cancel}
+		f.flights[q] = fl
+		go f.run(rctx, q, fl)
+	}
+	fl.waiters++
+	f.mu.Unlock()
+
+	select {
+	case <-fl.done:
+		f.mu.Lock()
+		fl.waiters--
+		f.mu.Unlock()
+		return fetched{res: fl.res, at: fl.fetched}, fl.err
+	case <-ctx.Done():
+		f.mu.Lock()
+		fl.waiters--
+		if fl.waiters == 0 {
+			// Nobody wants it any more: stop the request, and let the next
+			// caller start a fresh one rather than join a cancelled one.
+			fl.cancel()
+			if f.flights[q] == fl {
+				delete(f.flights, q)
+			}
+		}
+		f.mu.Unlock()
+		return fetched{}, ctx.Err()
+	}
+}
+
+// run performs one upstream request and publishes its result.
+func (f *fetcher) run(ctx context.Context, q stammer.Query, fl *flight) {
+	defer fl.cancel()
+	res, err := f.client.ListConversations(ctx, q)
+	at := f.now()
+	f.mu.Lock()
+	fl.res, fl.err, fl.fetched = res, err, at
+	abandoned := f.flights[q] != fl
+	if !abandoned {
+		delete(f.flights, q)
+	}
+	if err == nil && f.ttl > 0 && !abandoned {
+		f.store(q, res, at)
+	}
+	f.mu.Unlock()
+	close(fl.done)
+}
+
+// store caches res, evicting least recently used entries to stay within
+// the bounds. A result larger than the whole cache is not kept. f.mu held.
+func (f *fetcher) store(q stammer.Query, res *stammer.ListResult, at time.Time) {
+	size := max(res.Bytes, 1)
+	if size > f.maxBytes {
+		return
+	}
+	for f.lru.Len() > 0 && (f.bytes+size > f.maxBytes || f.lru.Len() >= f.maxItems) {
+		f.remove(f.lru.Back())
+	}
+	f.entries[q] = f.lru.PushFront(&cacheEntry{q: q, res: res, fetched: at, size: size})
+	f.bytes += size
+}
+
+// remove drops one entry. f.mu held.
+func (f *fetcher) remove(el *list.Element) {
+	e := el.Value.(*cacheEntry)
+	f.lru.Remove(el)
+	delete(f.entries, e.q)
+	f.bytes -= e.size
+}
