@@ -9,12 +9,14 @@ import (
 	"log/slog"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/lmittmann/tint"
 
 	"github.com/stammer-mcp/stammer-mcp/stammer"
+	"github.com/stammer-mcp/stammer-mcp/tools"
 )
 
 // buildVersion is set by release builds with
@@ -42,6 +44,7 @@ type config struct {
 	baseURL     string
 	timeout     time.Duration
 	logLevel    slog.Level
+	maxTokens   int
 	demo        bool
 	showVersion bool
 	call        *callArgs
@@ -67,6 +70,7 @@ Environment:
   STAMMER_BASE_URL    API base URL, default https://app.stammer.ai; white-label agencies
                       use their own domain, with a language prefix if needed (https://app.agency.example/pt)
   STAMMER_TIMEOUT     per-call timeout, default 30s
+  STAMMER_MAX_OUTPUT_TOKENS  budget of one tool result in tokens (about 4 characters each), default 8000
   LOG_LEVEL           debug, info, warn or error (default info); logs go to stderr
 
 Flags:
@@ -112,6 +116,13 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 			return nil, err
 		}
 		cfg.timeout = d
+	}
+	if v := strings.TrimSpace(getenv("STAMMER_MAX_OUTPUT_TOKENS")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1000 || n > 100000 {
+			return nil, fmt.Errorf("STAMMER_MAX_OUTPUT_TOKENS=%q: use a whole number of tokens between 1000 and 100000 (default %d)", v, tools.DefaultMaxOutputTokens)
+		}
+		cfg.maxTokens = n
 	}
 	lvl, err := parseLevel(getenv("LOG_LEVEL"))
 	if err != nil {

@@ -83,7 +83,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			"(the env block of this server's entry in the MCP client's config, or --token-file). Use --demo to try the server without a token.")
 	}
 	srv, err := tools.NewServer("stammer-mcp", version(), tools.Deps{
-		Client: sc, Logger: logger, Timeout: cfg.timeout, Demo: cfg.demo,
+		Client: sc, Logger: logger, Timeout: cfg.timeout, Demo: cfg.demo, MaxOutputTokens: cfg.maxTokens,
 	})
 	if err != nil {
 		logger.Error("building tools", "error", err)
