@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mark3labs/mcp-go/client"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/stammer-mcp/stammer-mcp/stammer"
@@ -26,9 +27,10 @@ var update = flag.Bool("update", false, "rewrite golden files in testdata/")
 // harness is one in-process MCP session against a fresh fake Stammer API,
 // built with the same constructor main uses.
 type harness struct {
-	fake   *stammertest.Server
-	client *client.Client
-	logs   *syncBuffer
+	fake    *stammertest.Server
+	client  *client.Client
+	logs    *syncBuffer
+	schemas map[string]*jsonschema.Schema // output schemas, compiled
 }
 
 // harnessOptions adjust the server under test.
@@ -87,7 +89,42 @@ func newHarness(t *testing.T, o harnessOptions, fakeOpts ...stammertest.Option) 
 	if _, err := c.Initialize(ctx, init); err != nil {
 		t.Fatal(err)
 	}
-	return &harness{fake: fake, client: c, logs: logs}
+	return &harness{fake: fake, client: c, logs: logs, schemas: outputSchemas(t, c)}
+}
+
+// outputSchemas compiles every tool's advertised output schema with an
+// independent validator (the one mcp-go uses, called directly here because
+// mcp-go skips a schema it cannot compile instead of failing).
+func outputSchemas(t *testing.T, c *client.Client) map[string]*jsonschema.Schema {
+	t.Helper()
+	list, err := c.ListTools(context.Background(), mcp.ListToolsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]*jsonschema.Schema{}
+	for _, tool := range list.Tools {
+		raw, _ := json.Marshal(tool)
+		var wire struct {
+			OutputSchema json.RawMessage `json:"outputSchema"`
+		}
+		if err := json.Unmarshal(raw, &wire); err != nil || wire.OutputSchema == nil {
+			t.Fatalf("%s advertises no output schema", tool.Name)
+		}
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(wire.OutputSchema))
+		if err != nil {
+			t.Fatal(err)
+		}
+		comp := jsonschema.NewCompiler()
+		if err := comp.AddResource(tool.Name+".json", doc); err != nil {
+			t.Fatal(err)
+		}
+		sch, err := comp.Compile(tool.Name + ".json")
+		if err != nil {
+			t.Fatalf("%s output schema does not compile: %v", tool.Name, err)
+		}
+		out[tool.Name] = sch
+	}
+	return out
 }
 
 // call invokes a tool with JSON arguments.
@@ -101,6 +138,19 @@ func (h *harness) call(t *testing.T, tool, args string) *mcp.CallToolResult {
 	res, err := h.client.CallTool(context.Background(), req)
 	if err != nil {
 		t.Fatalf("CallTool(%s, %s): protocol error %v; every fault should be a tool result", tool, args, err)
+	}
+	// Every successful result is checked against the advertised schema.
+	if !res.IsError {
+		raw, _ := json.Marshal(res.StructuredContent)
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatalf("structured content of %s is not JSON: %v", tool, err)
+		}
+		if sch := h.schemas[tool]; sch == nil {
+			t.Errorf("no output schema for %s", tool)
+		} else if err := sch.Validate(doc); err != nil {
+			t.Errorf("%s(%s): structured content does not match the output schema: %v", tool, args, err)
+		}
 	}
 	return res
 }

@@ -413,9 +413,9 @@ func (r *ListConversationsResult) text() string {
 		r.writeNotes(&b)
 		return b.String()
 	}
-	heading := fmt.Sprintf("Totals over all %s conversations", num(r.Total))
+	heading := "Totals over all " + count(r.Total, "conversation")
 	if r.Search != "" {
-		heading = fmt.Sprintf("Totals over all %s conversations matching %s (of %s fetched)", num(r.Total), strconv.Quote(r.Search), num(r.Fetched))
+		heading += fmt.Sprintf(" matching %s (of %s fetched)", strconv.Quote(r.Search), num(r.Fetched))
 	}
 	r.writeTotals(&b, heading)
 	r.writeNotes(&b)

@@ -87,6 +87,9 @@ func NewServer(name, version string, d Deps) (*server.MCPServer, error) {
 	s := server.NewMCPServer(name, version,
 		server.WithInstructions(Instructions),
 		server.WithToolCapabilities(false),
+		// A safety net: a result that breaks its own schema becomes a tool
+		// error instead of confusing a client that trusts the schema.
+		server.WithOutputSchemaValidation(),
 		// Logging is outermost so a recovered panic is logged as an error call.
 		server.WithToolHandlerMiddleware(logCalls(d.Logger)),
 		server.WithToolHandlerMiddleware(recoverPanics(d.Logger)),

@@ -328,6 +328,14 @@ func percent(n, total int) int {
 	return (n*100 + total/2) / total
 }
 
+// count is "1 conversation" or "1,137 conversations".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return num(n) + " " + noun + "s"
+}
+
 // num formats n with thousands separators ("1,137"), as people read counts.
 func num(n int) string {
 	if n < 0 {
