@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/mark3labs/mcp-go/client"
-	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/stammer-mcp/stammer-mcp/stammer"
 	"github.com/stammer-mcp/stammer-mcp/stammer/stammertest"
