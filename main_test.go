@@ -359,3 +359,33 @@ func TestRedactorHidesTheTokenInAnyValue(t *testing.T) {
 		t.Errorf("log line = %s", buf.String())
 	}
 }
+
+// TestReadmeExampleExchangeIsReal checks the README's example output
+// against what the demo actually prints for the same call, so the docs
+// cannot drift from the product.
+func TestReadmeExampleExchangeIsReal(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const args = `{"chatbot_id":17,"startDate":"2026-11-16","endDate":"2026-11-22","onlyDeletedConversations":false,"limit":3}`
+	doc := string(readme)
+	if !strings.Contains(doc, "list_conversations "+args) {
+		t.Fatal("README no longer shows the example call this test runs")
+	}
+	start := strings.Index(doc, "```\nTotals over all")
+	if start < 0 {
+		t.Fatal("README example output block not found")
+	}
+	block := doc[start+4:]
+	block = block[:strings.Index(block, "```")]
+	out, err := exec.Command(binary, "--demo", "call", "list_conversations", args).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(block), "\n") {
+		if line != "…" && !strings.Contains(string(out), line) {
+			t.Errorf("README example line not in the real output: %q\noutput:\n%s", line, out)
+		}
+	}
+}
