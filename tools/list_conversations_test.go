@@ -388,3 +388,23 @@ func TestListConversationsLogsOneLinePerCallWithoutTheToken(t *testing.T) {
 		t.Error("token in logs")
 	}
 }
+
+func TestMoreGoldenResults(t *testing.T) {
+	tests := []struct{ name, tool, args string }{
+		{"list_conversations_search", "list_conversations", `{"chatbot_id":17,"search":"implante","onlyDeletedConversations":false}`},
+		{"list_conversations_cut", "list_conversations", `{"chatbot_id":17,"limit":100,"max_tokens":1500,"onlyDeletedConversations":false}`},
+		{"get_conversation_short", "get_conversation", `{"chatbot_id":17,"conversation_number":4812}`},
+		{"get_conversation_cut", "get_conversation", `{"chatbot_id":17,"conversation_number":4700,"max_tokens":1000}`},
+		{"get_conversation_long_message", "get_conversation", `{"chatbot_id":17,"conversation_number":4700}`},
+	}
+	h := newHarness(t, harnessOptions{})
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := h.call(t, tc.tool, tc.args)
+			if res.IsError {
+				t.Fatal(text(res))
+			}
+			golden(t, tc.name+".txt", []byte(text(res)))
+		})
+	}
+}
