@@ -15,6 +15,7 @@ import (
 
 	"github.com/lmittmann/tint"
 
+	"github.com/stammer-mcp/stammer-mcp/mcphttp"
 	"github.com/stammer-mcp/stammer-mcp/stammer"
 	"github.com/stammer-mcp/stammer-mcp/tools"
 )
@@ -48,6 +49,10 @@ type config struct {
 	demo        bool
 	showVersion bool
 	call        *callArgs
+	doctor      bool
+	// transport is "stdio" or "http"; http is configured by httpCfg.
+	transport string
+	httpCfg   mcphttp.Config
 }
 
 // callArgs is the "call TOOL [JSON]" subcommand.
@@ -64,6 +69,9 @@ Usage:
   stammer-mcp [flags]                 serve MCP over stdio
   stammer-mcp [flags] call TOOL [JSON] run one tool call, print the result
                                       e.g. stammer-mcp --demo call list_conversations '{"chatbot_id":17,"onlyDeletedConversations":false}'
+  stammer-mcp [flags] doctor          check the configuration and the connection to the API
+  stammer-mcp --transport http --listen 127.0.0.1:8080
+                                      serve Streamable HTTP at /mcp (and /healthz) instead of stdio
 
 Environment:
   STAMMER_API_TOKEN   the agency's Stammer API token (or use --token-file)
@@ -72,6 +80,9 @@ Environment:
   STAMMER_TIMEOUT     per-call timeout, default 30s
   STAMMER_MAX_OUTPUT_TOKENS  budget of one tool result in tokens (about 4 characters each), default 8000
   LOG_LEVEL           debug, info, warn or error (default info); logs go to stderr
+  MCP_HTTP_TOKEN      with --transport http: the bearer token clients must send (required off loopback)
+  MCP_ALLOWED_ORIGINS with --transport http: comma-separated browser origins allowed to call
+  MCP_ALLOWED_HOSTS   with --transport http: comma-separated Host names accepted (e.g. the load balancer's)
 
 Flags:
 `
@@ -87,6 +98,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	tokenFile := fs.String("token-file", "", "read the API token from this file instead of STAMMER_API_TOKEN")
 	demo := fs.Bool("demo", false, "serve built-in fictional conversations; no token or network needed")
 	showVersion := fs.Bool("version", false, "print the version and exit")
+	transport := fs.String("transport", "stdio", "stdio (for desktop clients) or http (Streamable HTTP at /mcp, for shared deployments)")
+	listen := fs.String("listen", "127.0.0.1:8080", "with --transport http: the address to listen on")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, errHelp
@@ -99,6 +112,22 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		timeout:     stammer.DefaultTimeout,
 		demo:        *demo,
 		showVersion: *showVersion,
+		transport:   *transport,
+	}
+	switch *transport {
+	case "stdio":
+	case "http":
+		cfg.httpCfg = mcphttp.Config{
+			Listen:         *listen,
+			Token:          strings.TrimSpace(getenv("MCP_HTTP_TOKEN")),
+			AllowedOrigins: splitList(getenv("MCP_ALLOWED_ORIGINS")),
+			AllowedHosts:   splitList(getenv("MCP_ALLOWED_HOSTS")),
+		}
+		if err := cfg.httpCfg.Check(); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("--transport %q: use stdio or http", *transport)
 	}
 	if *tokenFile != "" {
 		b, err := os.ReadFile(*tokenFile)
@@ -131,8 +160,12 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	cfg.logLevel = lvl
 
 	if rest := fs.Args(); len(rest) > 0 {
+		if rest[0] == "doctor" && len(rest) == 1 {
+			cfg.doctor = true
+			return cfg, nil
+		}
 		if rest[0] != "call" {
-			return nil, fmt.Errorf("unknown command %q; the only command is \"call TOOL [JSON]\" (see -h)", rest[0])
+			return nil, fmt.Errorf("unknown command %q; the commands are \"call TOOL [JSON]\" and \"doctor\" (see -h)", rest[0])
 		}
 		if len(rest) < 2 || len(rest) > 3 {
 			return nil, errors.New(`usage: stammer-mcp call TOOL [JSON-ARGUMENTS], e.g. call list_conversations '{"onlyDeletedConversations":false}'`)
@@ -147,6 +180,17 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		cfg.call = c
 	}
 	return cfg, nil
+}
+
+// splitList reads a comma-separated list, ignoring blanks.
+func splitList(v string) []string {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // parseTimeout accepts Go durations ("45s", "2m") and plain seconds ("45").
@@ -182,7 +226,7 @@ func parseLevel(v string) (slog.Level, error) {
 // newLogger writes tinted lines to stderr: coloured only on a terminal (MCP
 // clients capture stderr into log files, where escape codes are noise), and
 // with the token redacted from every value, whatever code logged it.
-func newLogger(w io.Writer, level slog.Level, token string) *slog.Logger {
+func newLogger(w io.Writer, level slog.Level, secrets ...string) *slog.Logger {
 	noColor := true
 	if f, ok := w.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
@@ -193,16 +237,26 @@ func newLogger(w io.Writer, level slog.Level, token string) *slog.Logger {
 		Level:       level,
 		TimeFormat:  time.DateTime,
 		NoColor:     noColor,
-		ReplaceAttr: redactor(token),
+		ReplaceAttr: redactor(secrets...),
 	}))
 }
 
-// redactor replaces the token, wherever it appears in a logged value, with
-// "[REDACTED]". It is the last line of defence: the code never logs the
-// token on purpose.
-func redactor(token string) func([]string, slog.Attr) slog.Attr {
+// redactor replaces the secrets (the API token, the HTTP bearer token),
+// wherever they appear in a logged value, with "[REDACTED]". It is the last
+// line of defence: the code never logs a secret on purpose.
+func redactor(secrets ...string) func([]string, slog.Attr) slog.Attr {
+	var r *strings.Replacer
+	var pairs []string
+	for _, s := range secrets {
+		if s != "" {
+			pairs = append(pairs, s, "[REDACTED]")
+		}
+	}
+	if len(pairs) > 0 {
+		r = strings.NewReplacer(pairs...)
+	}
 	return func(_ []string, a slog.Attr) slog.Attr {
-		if token == "" {
+		if r == nil {
 			return a
 		}
 		v := a.Value.Resolve()
@@ -222,8 +276,8 @@ func redactor(token string) func([]string, slog.Attr) slog.Attr {
 		default:
 			return a
 		}
-		if strings.Contains(s, token) {
-			return slog.String(a.Key, strings.ReplaceAll(s, token, "[REDACTED]"))
+		if out := r.Replace(s); out != s {
+			return slog.String(a.Key, out)
 		}
 		return a
 	}

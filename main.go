@@ -25,11 +25,13 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/stammer-mcp/stammer-mcp/mcphttp"
 	"github.com/stammer-mcp/stammer-mcp/stammer"
 	"github.com/stammer-mcp/stammer-mcp/stammer/stammertest"
 	"github.com/stammer-mcp/stammer-mcp/tools"
@@ -57,7 +59,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stdout, "stammer-mcp", version())
 		return 0
 	}
-	logger := newLogger(stderr, cfg.logLevel, cfg.token)
+	logger := newLogger(stderr, cfg.logLevel, cfg.token, cfg.httpCfg.Token)
 
 	clientCfg := stammer.Config{
 		BaseURL:   cfg.baseURL,
@@ -71,6 +73,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		defer fake.Close()
 		clientCfg.BaseURL, clientCfg.Token = fake.URL, stammertest.DefaultToken
 		logger.Info("demo mode: serving built-in fictional conversations", "base_url", fake.URL)
+	}
+	if cfg.doctor {
+		return doctor(ctx, clientCfg, stdout)
 	}
 	sc, err := stammer.New(clientCfg)
 	if err != nil {
@@ -92,6 +97,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 
 	if cfg.call != nil {
 		return callOnce(ctx, srv, cfg.call.tool, cfg.call.args, stdout, stderr)
+	}
+	if cfg.transport == "http" {
+		return serveHTTP(ctx, srv, cfg.httpCfg, logger)
 	}
 	logger.Info("serving MCP on stdio", "version", version(), "api", sc.ConversationsURL())
 	stdio := server.NewStdioServer(srv)
@@ -140,6 +148,29 @@ func callOnce(ctx context.Context, srv *server.MCPServer, tool string, args json
 		}
 	}
 	if res.IsError {
+		return 1
+	}
+	return 0
+}
+
+// serveHTTP serves Streamable HTTP until ctx ends (SIGINT/SIGTERM), then
+// drains in-flight calls for up to ten seconds.
+func serveHTTP(ctx context.Context, srv *server.MCPServer, c mcphttp.Config, logger *slog.Logger) int {
+	c.Logger = logger
+	hs := mcphttp.NewServer(srv, c)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.ListenAndServe() }()
+	logger.Info("serving MCP over Streamable HTTP", "version", version(), "url", "http://"+c.Listen+"/mcp", "auth", c.Token != "")
+	select {
+	case err := <-errc:
+		logger.Error("http server stopped", "error", err)
+		return 1
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdown); err != nil {
+		logger.Error("http shutdown", "error", err)
 		return 1
 	}
 	return 0

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -297,6 +299,8 @@ func TestRunConfigErrors(t *testing.T) {
 		{"budget not a number", nil, map[string]string{"STAMMER_MAX_OUTPUT_TOKENS": "lots"}, 2, "between 1000 and 100000"},
 		{"missing token file", []string{"--token-file", "/nonexistent/token"}, nil, 2, "--token-file"},
 		{"unknown command", []string{"serve"}, nil, 2, `unknown command "serve"`},
+		{"http off loopback without token", []string{"--transport", "http", "--listen", "0.0.0.0:8080"}, nil, 2, "MCP_HTTP_TOKEN"},
+		{"unknown transport", []string{"--transport", "pigeon"}, nil, 2, "use stdio or http"},
 		{"call without tool", []string{"call"}, nil, 2, "usage: stammer-mcp call"},
 		{"call with bad json", []string{"call", "list_conversations", "{nope"}, nil, 2, "not valid JSON"},
 		{"unknown tool", []string{"--demo", "call", "no_such_tool", "{}"}, nil, 1, "no_such_tool"},
@@ -387,5 +391,73 @@ func TestReadmeExampleExchangeIsReal(t *testing.T) {
 		if line != "…" && !strings.Contains(string(out), line) {
 			t.Errorf("README example line not in the real output: %q\noutput:\n%s", line, out)
 		}
+	}
+}
+
+// TestHTTPTransportServesTheSameTools runs the binary with --transport http
+// and checks health, authentication and one tool call over HTTP.
+func TestHTTPTransportServesTheSameTools(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	const token = "http-token-for-the-test-0123"
+	cmd := exec.Command(binary, "--demo", "--transport", "http", "--listen", addr)
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "MCP_HTTP_TOKEN=" + token}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	base := "http://" + addr
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get(base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no /healthz: %v\n%s", err, stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	post := func(auth, body string) (int, string) {
+		req, _ := http.NewRequest("POST", base+"/mcp", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		if auth != "" {
+			req.Header.Set("Authorization", "Bearer "+auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	call := `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"list_conversations","arguments":{"chatbot_id":17,"onlyDeletedConversations":false}}}`
+	if code, _ := post("", call); code != 401 {
+		t.Errorf("without the bearer token: %d, want 401", code)
+	}
+	code, body := post(token, call)
+	if code != 200 || !strings.Contains(body, "Totals over all") || !strings.Contains(body, "DEMO DATA") {
+		t.Errorf("tool call over HTTP: %d %s", code, body)
+	}
+	cmd.Process.Signal(os.Interrupt)
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("server did not stop cleanly on SIGINT: %v", err)
+	}
+	if strings.Contains(stderr.String(), token) {
+		t.Error("the HTTP token appears in the logs")
+	}
+	if !strings.Contains(stderr.String(), "tool call") {
+		t.Errorf("no tool-call log line over HTTP:\n%s", stderr.String())
 	}
 }
