@@ -87,6 +87,7 @@ func NewServer(name, version string, d Deps) (*server.MCPServer, error) {
 	s := server.NewMCPServer(name, version,
 		server.WithInstructions(Instructions),
 		server.WithToolCapabilities(false),
+		server.WithPromptCapabilities(false),
 		// A safety net: a result that breaks its own schema becomes a tool
 		// error instead of confusing a client that trusts the schema.
 		server.WithOutputSchemaValidation(),
@@ -95,6 +96,11 @@ func NewServer(name, version string, d Deps) (*server.MCPServer, error) {
 		server.WithToolHandlerMiddleware(recoverPanics(d.Logger)),
 	)
 	s.AddTools(ts...)
+	now := d.Now
+	if now == nil {
+		now = time.Now
+	}
+	s.AddPrompts(NewConversationReport(now))
 	return s, nil
 }
 

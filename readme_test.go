@@ -1,0 +1,186 @@
+package main
+
+import (
+	"encoding/json"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// readmeBlocks returns the README's fenced code blocks of one language.
+func readmeBlocks(t *testing.T, lang string) []string {
+	t.Helper()
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	re := regexp.MustCompile("(?s)```" + lang + "\n(.*?)```")
+	var out []string
+	for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+// clientEntry is one server entry of a client configuration snippet.
+type clientEntry struct {
+	Type    string            `json:"type"`
+	Command string            `json:"command"`
+	Args    []string          `json:"args"`
+	Env     map[string]string `json:"env"`
+}
+
+// TestReadmeClientSnippetsStartTheServer parses every JSON snippet and, for
+// each client configuration, starts the binary as that client would (same
+// args and env) and completes an MCP handshake.
+func TestReadmeClientSnippetsStartTheServer(t *testing.T) {
+	blocks := readmeBlocks(t, "json")
+	if len(blocks) < 4 {
+		t.Fatalf("found %d JSON snippets; the README lost its client configurations", len(blocks))
+	}
+	tokenFile := filepath.Join(t.TempDir(), "token")
+	os.WriteFile(tokenFile, []byte("token-from-file\n"), 0o600)
+	entries := 0
+	for i, block := range blocks {
+		var cfg struct {
+			MCPServers map[string]clientEntry `json:"mcpServers"`
+			Servers    map[string]clientEntry `json:"servers"`
+		}
+		if err := json.Unmarshal([]byte(block), &cfg); err != nil {
+			t.Errorf("JSON snippet %d does not parse: %v\n%s", i, err, block)
+			continue
+		}
+		all := map[string]clientEntry{}
+		for k, v := range cfg.MCPServers {
+			all[k] = v
+		}
+		for k, v := range cfg.Servers {
+			all[k] = v
+		}
+		for name, e := range all {
+			entries++
+			if filepath.Base(e.Command) != "stammer-mcp" || (e.Type != "" && e.Type != "stdio") {
+				t.Errorf("snippet %d server %q runs %q (%s), not stammer-mcp over stdio", i, name, e.Command, e.Type)
+				continue
+			}
+			var env []string
+			for k, v := range e.Env {
+				env = append(env, k+"="+regexp.MustCompile(`\$\{input:[^}]+\}`).ReplaceAllString(v, "token-from-vscode"))
+			}
+			args := append([]string(nil), e.Args...)
+			for j, a := range args {
+				if j > 0 && args[j-1] == "--token-file" {
+					args[j] = tokenFile // the snippet's path is the user's
+				}
+				_ = a
+			}
+			s := startSession(t, env, args...)
+			initialize(s)
+			if list := s.request("tools/list", map[string]any{}); list["error"] != nil {
+				t.Errorf("snippet %d: tools/list: %v", i, list["error"])
+			}
+			s.close()
+		}
+	}
+	if entries < 4 {
+		t.Errorf("tested %d client entries; expected Claude Desktop, token file, Cursor and VS Code", entries)
+	}
+}
+
+// TestReadmeClaudeCodeCommandStartsTheServer runs what follows "--" in the
+// README's claude mcp add line, with the env it sets.
+func TestReadmeClaudeCodeCommandStartsTheServer(t *testing.T) {
+	var line string
+	for _, b := range readmeBlocks(t, "sh") {
+		for _, l := range strings.Split(b, "\n") {
+			if strings.HasPrefix(l, "claude mcp add --transport stdio") {
+				line = l
+			}
+		}
+	}
+	if line == "" {
+		t.Fatal("no claude mcp add line for stdio in the README")
+	}
+	before, after, ok := strings.Cut(line, " -- ")
+	if !ok {
+		t.Fatalf("no -- in %q", line)
+	}
+	words := strings.Fields(before)
+	var env []string
+	for i, w := range words {
+		if (w == "--env" || w == "-e") && i+1 < len(words) {
+			env = append(env, words[i+1])
+		}
+	}
+	if len(env) == 0 || !strings.HasPrefix(env[0], "STAMMER_API_TOKEN=") {
+		t.Errorf("the claude mcp add line sets no STAMMER_API_TOKEN: %q", line)
+	}
+	if name := words[len(words)-1]; strings.HasPrefix(name, "-") || strings.Contains(name, "=") {
+		t.Errorf("the server name must come last, after every option: %q", line)
+	}
+	cmd := strings.Fields(after)
+	if cmd[0] != "stammer-mcp" {
+		t.Fatalf("command after -- is %q", cmd[0])
+	}
+	s := startSession(t, env, cmd[1:]...)
+	initialize(s)
+	s.close()
+}
+
+// TestReadmeHTTPCommandServes runs the README's HTTP command line (on a
+// free port) and checks /healthz.
+func TestReadmeHTTPCommandServes(t *testing.T) {
+	var line string
+	for _, b := range readmeBlocks(t, "sh") {
+		for _, l := range strings.Split(b, "\n") {
+			if strings.Contains(l, "--transport http --listen") && !strings.HasPrefix(l, "claude") {
+				line = l
+			}
+		}
+	}
+	if line == "" {
+		t.Fatal("no HTTP command line in the README")
+	}
+	var env, args []string
+	seenCmd := false
+	for _, w := range strings.Fields(line) {
+		switch {
+		case !seenCmd && strings.Contains(w, "="):
+			env = append(env, w)
+		case w == "stammer-mcp":
+			seenCmd = true
+		default:
+			args = append(args, w)
+		}
+	}
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := l.Addr().String()
+	l.Close()
+	for i := range args {
+		if i > 0 && args[i-1] == "--listen" {
+			args[i] = addr
+		}
+	}
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH")}, env...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err == nil && resp.StatusCode == 200 {
+			resp.Body.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the README's HTTP command did not serve /healthz: %v", err)
+		}
+	}
+}
