@@ -37,9 +37,20 @@ type binder[T any] struct {
 // newBinder inspects T's json tags once, at tool construction.
 func newBinder[T any]() *binder[T] {
 	b := &binder[T]{fields: map[string]field{}}
-	t := reflect.TypeFor[T]()
+	b.addFields(reflect.TypeFor[T]())
+	slices.Sort(b.names)
+	return b
+}
+
+// addFields records t's parameters, descending into embedded structs the
+// way encoding/json does.
+func (b *binder[T]) addFields(t reflect.Type) {
 	for i := range t.NumField() {
 		f := t.Field(i)
+		if f.Anonymous && f.Type.Kind() == reflect.Struct && f.Tag.Get("json") == "" {
+			b.addFields(f.Type)
+			continue
+		}
 		if !f.IsExported() {
 			continue
 		}
@@ -57,8 +68,6 @@ func newBinder[T any]() *binder[T] {
 		b.fields[name] = field{name: name, kind: ft.Kind()}
 		b.names = append(b.names, name)
 	}
-	slices.Sort(b.names)
-	return b
 }
 
 // bind decodes raw (the request's arguments: a JSON object, nil or absent)

@@ -125,7 +125,7 @@ func (t *GetConversation) find(ctx context.Context, p GetConversationParams) (*s
 		return c, "", err
 	}
 	deleted := p.OnlyDeletedConversations != nil && *p.OnlyDeletedConversations
-	q, err := filters{ChatbotID: p.ChatbotID, ChatbotUUID: p.ChatbotUUID, ConversationNumber: p.ConversationNumber,
+	q, err := FilterParams{ChatbotID: p.ChatbotID, ChatbotUUID: p.ChatbotUUID, ConversationNumber: p.ConversationNumber,
 		OnlyDeletedConversations: &deleted}.query()
 	if err != nil {
 		return nil, "", err

@@ -29,11 +29,11 @@ const (
 	shortExcerptRunes = 40
 )
 
-// ListConversationsParams are list_conversations' arguments. The filter
-// names are the Stammer API's own, so what the model sends, what goes
-// upstream and what Stammer's docs say are one thing; the snake_case
-// options after them are ours. The tags are the tool's schema.
-type ListConversationsParams struct {
+// FilterParams are the Stammer API's seven parameters, shared by the tools
+// that list conversations. The names are the API's own, so what the model
+// sends, what goes upstream and what Stammer's docs say are one thing. The
+// tags are the schema.
+type FilterParams struct {
 	ChatbotID int64 `json:"chatbot_id,omitempty" jsonschema:"minimum=1" jsonschema_description:"The chatbot's integer id (Stammer calls chatbots AI agents). Send chatbot_id or chatbot_uuid, not both; omit both for every chatbot of the agency."`
 	// ChatbotUUID is a string so that a malformed one reaches our validation
 	// and gets a helpful message rather than a decoding error.
@@ -42,11 +42,17 @@ type ListConversationsParams struct {
 	EndDate                  string `json:"endDate,omitempty" jsonschema:"format=date" jsonschema_description:"Last day to include, YYYY-MM-DD (UTC)."`
 	SourcePlatform           string `json:"sourcePlatform,omitempty" jsonschema_description:"Only conversations from this channel: whatsapp, facebook, instagram, embeded (the website widget; Stammer's spelling), shared (share link), personalized, dashboard (test chat), API, AUDIO (voice), masterchat, or none. Omit for all platforms."`
 	OnlyDeletedConversations *bool  `json:"onlyDeletedConversations" jsonschema:"required" jsonschema_description:"Required by the API. false for the normal (not deleted) conversations, true for deleted ones only."`
-	ConversationNumber       int64  `json:"conversation_number,omitempty" jsonschema:"minimum=1" jsonschema_description:"Only the conversation with this number (the # in Stammer's dashboard and in this listing). For its messages use get_conversation."`
-	Search                   string `json:"search,omitempty" jsonschema:"maxLength=200" jsonschema_description:"Ours, not the API's: keep only conversations whose messages contain this text (case-insensitive). Totals then cover the matches, and each listed conversation shows where it matched."`
-	Limit                    int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Ours: conversations to list, default 20, at most 100. Totals always cover every match, so a larger page is rarely needed."`
-	Offset                   int    `json:"offset,omitempty" jsonschema:"minimum=0" jsonschema_description:"Ours: how many of the newest matching conversations to skip; the result gives the exact next call."`
-	MaxTokens                int    `json:"max_tokens,omitempty" jsonschema:"minimum=1000" jsonschema_description:"Ours: lower the output budget of this call, in tokens (the server's budget is the default and the maximum)."`
+	ConversationNumber       int64  `json:"conversation_number,omitempty" jsonschema:"minimum=1" jsonschema_description:"Only the conversation with this number (the # in Stammer's dashboard and in the listing). For its messages use get_conversation."`
+}
+
+// ListConversationsParams are list_conversations' arguments: the API's
+// filters, then options that are ours (snake_case).
+type ListConversationsParams struct {
+	FilterParams
+	Search    string `json:"search,omitempty" jsonschema:"maxLength=200" jsonschema_description:"Ours, not the API's: keep only conversations whose messages contain this text (case-insensitive). Totals then cover the matches, and each listed conversation shows where it matched."`
+	Limit     int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Ours: conversations to list, default 20, at most 100. Totals always cover every match, so a larger page is rarely needed."`
+	Offset    int    `json:"offset,omitempty" jsonschema:"minimum=0" jsonschema_description:"Ours: how many of the newest matching conversations to skip; the result gives the exact next call."`
+	MaxTokens int    `json:"max_tokens,omitempty" jsonschema:"minimum=1000" jsonschema_description:"Ours: lower the output budget of this call, in tokens (the server's budget is the default and the maximum)."`
 }
 
 // JSONSchemaExtend adds what tags cannot carry without drift: the enum comes
@@ -71,22 +77,11 @@ func extendFilters(s *jsonschema.Schema) {
 	}
 }
 
-// filters are the API's seven parameters as the tools receive them.
-type filters struct {
-	ChatbotID                int64
-	ChatbotUUID              string
-	StartDate                string
-	EndDate                  string
-	SourcePlatform           string
-	OnlyDeletedConversations *bool
-	ConversationNumber       int64
-}
-
 // query validates the API's parameters and turns them into the upstream
 // query. Every rule the API documents is checked here, before any request,
 // so a bad call costs no round trip and gets a message that says how to fix
 // it.
-func (f filters) query() (stammer.Query, error) {
+func (f FilterParams) query() (stammer.Query, error) {
 	if f.OnlyDeletedConversations == nil {
 		return stammer.Query{}, argErrorf("onlyDeletedConversations is required: send false for the normal (not deleted) conversations or true for deleted ones only")
 	}
@@ -116,11 +111,6 @@ func (f filters) query() (stammer.Query, error) {
 		return q, err
 	}
 	return q, nil
-}
-
-// filters returns the API's parameters of the call.
-func (p ListConversationsParams) filters() filters {
-	return filters{p.ChatbotID, p.ChatbotUUID, p.StartDate, p.EndDate, p.SourcePlatform, p.OnlyDeletedConversations, p.ConversationNumber}
 }
 
 // validate checks our own options; the API's are checked by filters.query.
@@ -176,7 +166,7 @@ func (t *ListConversations) Handle(ctx context.Context, req mcp.CallToolRequest)
 	if err != nil {
 		return errorResult(t.deps.explain(err)), nil
 	}
-	q, err := p.filters().query()
+	q, err := p.FilterParams.query()
 	if err == nil {
 		err = p.validate(t.deps)
 	}
@@ -230,6 +220,16 @@ type ConversationItem struct {
 type NextCall struct {
 	Tool      string          `json:"tool" jsonschema:"required" jsonschema_description:"The tool to call."`
 	Arguments json.RawMessage `json:"arguments" jsonschema:"required" jsonschema_description:"Its arguments, ready to send."`
+}
+
+// JSONSchemaExtend says what arguments is (an object of a tool's
+// arguments): a schema with no type accepts anything, which strict
+// clients flag.
+func (NextCall) JSONSchemaExtend(s *jsonschema.Schema) {
+	if p, ok := s.Properties.Get("arguments"); ok {
+		p.Type = "object"
+		p.AdditionalProperties = jsonschema.TrueSchema
+	}
 }
 
 // ListConversationsResult is list_conversations' structured content; its

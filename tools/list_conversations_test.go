@@ -3,6 +3,7 @@ package tools
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -25,12 +26,28 @@ func TestToolsListGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	slices.SortFunc(res.Tools, func(a, b mcp.Tool) int { return strings.Compare(a.Name, b.Name) })
-	got, err := json.MarshalIndent(res.Tools, "", "  ")
+	// The snapshot is the server's own wire form (what a client receives),
+	// not a client's re-encoding of it.
+	srv, err := NewServer("stammer-mcp", "test", Deps{Client: nil})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wire []json.RawMessage
+	for _, name := range slices.Sorted(maps.Keys(srv.ListTools())) {
+		b, err := json.Marshal(srv.ListTools()[name].Tool)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wire = append(wire, b)
+	}
+	got, err := json.MarshalIndent(wire, "", "  ")
 	if err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "tools_list.golden.json", append(got, '\n'))
+	if len(wire) != len(res.Tools) {
+		t.Errorf("the client sees %d tools, the server has %d", len(res.Tools), len(wire))
+	}
 
 	// What strict clients check, asserted directly as well as by the snapshot.
 	for _, tool := range res.Tools {

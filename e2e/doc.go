@@ -1,0 +1,28 @@
+// Package e2e holds no code: its test runs stammer-mcp end to end under MCP
+// clients that nobody in this project wrote, installed from npm at the
+// versions pinned in package-lock.json:
+//
+//   - the official MCP TypeScript SDK client (sdk.test.mjs), which spawns
+//     the binary over stdio, parses every line it prints and validates
+//     structured results against the advertised output schemas;
+//   - the MCP Inspector's CLI mode (inspector.test.mjs), as a developer
+//     runs it from a shell.
+//
+// "go test ./..." builds the server into a temporary directory (with -race
+// when the test runs with -race), runs "npm ci" here when node_modules is
+// missing or older than package-lock.json, and then "node --test" with
+// STAMMER_MCP_BIN set to the binary. It needs Node.js 20 or newer with npm
+// on PATH; without them the test is skipped, except when the environment
+// variable CI is "true", where it fails. "go test -short" skips it too.
+//
+// To run the Node tests alone, from this directory:
+//
+//	npm ci
+//	go build -o /tmp/stammer-mcp .. && STAMMER_MCP_BIN=/tmp/stammer-mcp npm test
+//
+// package.json pins exact versions, and .npmrc keeps registry URLs out of
+// package-lock.json (npm ci fetches from whichever registry npm is
+// configured for and checks every package against the lock's integrity
+// hash) and makes npm refuse packages whose engines exclude the running
+// Node.js.
+package e2e
