@@ -45,7 +45,7 @@ type harnessOptions struct {
 	cacheTTL time.Duration
 }
 
-func newHarness(t *testing.T, o harnessOptions, fakeOpts ...stammertest.Option) *harness {
+func newHarness(t testing.TB, o harnessOptions, fakeOpts ...stammertest.Option) *harness {
 	t.Helper()
 	fake := stammertest.NewServer(t, fakeOpts...)
 	token := o.token
@@ -95,7 +95,7 @@ func newHarness(t *testing.T, o harnessOptions, fakeOpts ...stammertest.Option) 
 // outputSchemas compiles every tool's advertised output schema with an
 // independent validator (the one mcp-go uses, called directly here because
 // mcp-go skips a schema it cannot compile instead of failing).
-func outputSchemas(t *testing.T, c *client.Client) map[string]*jsonschema.Schema {
+func outputSchemas(t testing.TB, c *client.Client) map[string]*jsonschema.Schema {
 	t.Helper()
 	list, err := c.ListTools(context.Background(), mcp.ListToolsRequest{})
 	if err != nil {

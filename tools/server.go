@@ -36,6 +36,9 @@ type Deps struct {
 	// CacheTTL is how long a fetched list is reused; 0 means
 	// DefaultCacheTTL, negative disables the cache.
 	CacheTTL time.Duration
+	// FallbackPhrases replace the built-in phrases that mark a bot answer
+	// as a fallback (STAMMER_FALLBACK_PHRASES_FILE); nil keeps them.
+	FallbackPhrases []string
 	// Now is the clock of fetched_at and the cache; nil means time.Now.
 	// Tests fix it so golden files do not change from run to run.
 	Now func() time.Time
@@ -70,7 +73,11 @@ func All(d Deps) ([]server.ServerTool, error) {
 	if err != nil {
 		return nil, fmt.Errorf("get_conversation: %w", err)
 	}
-	return []server.ServerTool{list, get}, nil
+	insights, err := NewConversationInsights(d, f)
+	if err != nil {
+		return nil, fmt.Errorf("conversation_insights: %w", err)
+	}
+	return []server.ServerTool{list, get, insights}, nil
 }
 
 // NewServer builds the MCP server with every tool, the per-call log line and

@@ -1,0 +1,175 @@
+package tools
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stammer-mcp/stammer-mcp/stammer/stammertest"
+)
+
+// planted builds a fixture with known facts: a question asked 40 times in
+// five wordings and two languages (25 English in three wordings, 15 Spanish
+// in two), 25 fallback answers across three platforms, 7 questions
+// repeated within a conversation, a busiest day with 30 conversations, and
+// filler traffic that has none of these.
+func planted() []stammertest.Conversation {
+	bot := stammertest.Chatbots()[0]
+	var cs []stammertest.Conversation
+	n := int64(5000)
+	add := func(day time.Time, platform string, turns ...stammertest.Turn) {
+		n++
+		at := day.Add(time.Duration(n%600) * time.Minute)
+		for i := range turns {
+			turns[i].At = at.Add(time.Duration(i) * time.Minute)
+		}
+		cs = append(cs, stammertest.Conversation{
+			ID: n, UUID: fmt.Sprintf("00000000-0000-4000-8000-%012d", n), Number: n,
+			ChatbotID: bot.ID, ChatbotUUID: bot.UUID, UserKey: fmt.Sprintf("user-%d", n%97),
+			Platform: platform, CreatedAt: at, UpdatedAt: at.Add(time.Hour), Turns: turns,
+		})
+	}
+	start := time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)
+	day := func(i int) time.Time { return start.AddDate(0, 0, i%24) }
+	platforms := []string{"whatsapp", "embeded", "instagram", "facebook"}
+	ok := "Sure! Here is what you need to know about that. 😊"
+	en := []string{"How much does a cleaning cost?", "how much does a cleaning cost", "How much does a dental cleaning cost??"}
+	for i := range 25 {
+		add(day(i), platforms[i%4], stammertest.Turn{Query: en[i%3], Answer: "A cleaning costs 80 €."})
+	}
+	es := []string{"¿Cuánto cuesta una limpieza?", "cuanto cuesta la limpieza dental"}
+	for i := range 15 {
+		add(day(i+3), platforms[i%4], stammertest.Turn{Query: es[i%2], Answer: "Una limpieza cuesta 80 €."})
+	}
+	fallbackPlatforms := []string{"whatsapp", "embeded", "instagram"}
+	offTopic := []string{"Can you recommend a good restaurant nearby?", "Who won the match last night?", "What's the weather tomorrow?",
+		"Do you sell electric toothbrushes?", "Can I pay with bitcoin?"}
+	for i := range 25 {
+		add(day(i), fallbackPlatforms[i%3],
+			stammertest.Turn{Query: offTopic[i%5], Answer: "I'm not sure I can help with that, please contact our front desk."})
+	}
+	for i := range 7 {
+		add(day(i*3), "facebook",
+			stammertest.Turn{Query: "Do you take walk-in patients?", Answer: ok},
+			stammertest.Turn{Query: "do you take walk in patients", Answer: ok})
+	}
+	filler := []string{"Which insurance plans do you accept?", "Is there parking at the clinic?", "Do you treat children?",
+		"Can I book an appointment online?", "What are your opening hours on Saturday?", "Do you offer teeth whitening?",
+		"Is Dr. Rivera working on Mondays?", "Do you do invisible braces?", "How long does a check-up take?",
+		"Is the clinic wheelchair accessible?", "Can I get a receipt for my insurer?", "Do you have an emergency line?"}
+	busiest := time.Date(2026, 11, 18, 8, 0, 0, 0, time.UTC)
+	for i := range 30 {
+		add(busiest, platforms[i%4], stammertest.Turn{Query: filler[i%len(filler)], Answer: ok})
+	}
+	for i := range 60 {
+		add(day(i), platforms[i%4], stammertest.Turn{Query: filler[(i+5)%len(filler)], Answer: ok})
+	}
+	return cs
+}
+
+func TestInsightsFindEveryPlantedFact(t *testing.T) {
+	cs := planted()
+	h := newHarness(t, harnessOptions{}, stammertest.WithFixtures(cs))
+	res := h.call(t, "conversation_insights", `{"chatbot_id":17,"startDate":"2026-11-01","endDate":"2026-11-24","onlyDeletedConversations":false}`)
+	if res.IsError {
+		t.Fatal(text(res))
+	}
+	out := text(res)
+	golden(t, "conversation_insights_planted.txt", []byte(out))
+	var got ConversationInsightsResult
+	raw, _ := json.Marshal(res.StructuredContent)
+	if err := json.Unmarshal(raw, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Total != len(cs) {
+		t.Fatalf("total %d, want %d", got.Total, len(cs))
+	}
+	q := got.TopQuestions
+	// Case and punctuation are normalised away, so the three English
+	// spellings are two wordings; the dental variant is a near-duplicate.
+	if len(q) < 2 || q[0].Count != 25 || q[0].Variants != 2 || q[1].Count != 15 || q[1].Variants != 2 {
+		t.Errorf("top questions = %+v; want the 25 English (2 wordings) then the 15 Spanish (2 wordings)", q)
+	}
+	for _, want := range []string{
+		`cleaning cost" — 25 times (`, `2. "¿Cuánto cuesta una limpieza?" — 15 times`,
+		"- fallback answers: 25 ", "in 25 conversations; by platform: whatsapp 9, embeded 8, instagram 8",
+		"- repeated questions: 7 ", "in 7 conversations; by platform: facebook 7",
+		"busiest days: 2026-11-18 (",
+		"languages of user messages: en ", "es ",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("insights lack %q", want)
+		}
+	}
+	if got.Unanswered.Count != 0 {
+		t.Errorf("unanswered = %d, want 0 (every planted turn is answered)", got.Unanswered.Count)
+	}
+	if used, _ := tokens(out, res.StructuredContent); used > DefaultMaxOutputTokens {
+		t.Errorf("%d tokens, over budget", used)
+	}
+}
+
+func TestInsightsCountUnansweredMessages(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	res := h.call(t, "conversation_insights", `{"chatbot_id":101,"onlyDeletedConversations":false}`)
+	var got ConversationInsightsResult
+	raw, _ := json.Marshal(res.StructuredContent)
+	json.Unmarshal(raw, &got)
+	// Independent count over the fixtures: a turn without an answer.
+	want := 0
+	for _, c := range stammertest.Fixtures() {
+		if c.ChatbotID != 101 || c.Deleted {
+			continue
+		}
+		for _, turn := range c.Turns {
+			if turn.Answer == "" && turn.Query != "" {
+				want++
+			}
+		}
+	}
+	if want == 0 || got.Unanswered.Count != want {
+		t.Errorf("unanswered = %d, want %d", got.Unanswered.Count, want)
+	}
+}
+
+func TestInsightsAreDeterministic(t *testing.T) {
+	cs := stammertest.Generate(stammertest.GenerateOptions{Seed: 42, N: 800, Chatbots: stammertest.Chatbots()[:4],
+		Start: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)})
+	var first string
+	for range 3 {
+		h := newHarness(t, harnessOptions{}, stammertest.WithFixtures(cs), stammertest.WithAllOnNotDeleted())
+		out := text(h.call(t, "conversation_insights", `{"onlyDeletedConversations":false}`))
+		if first == "" {
+			first = out
+		} else if out != first {
+			t.Fatal("two runs over the same data gave different insights")
+		}
+	}
+}
+
+func TestInsightsStayWithinBudget(t *testing.T) {
+	sizes := []int{0, 1, 1000, 50000}
+	if testing.Short() {
+		sizes = sizes[:3]
+	}
+	for _, n := range sizes {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			h, cs := generated(t, uint64(n)+3, n, harnessOptions{timeout: 2 * time.Minute})
+			res := h.call(t, "conversation_insights", `{"onlyDeletedConversations":false}`)
+			if res.IsError {
+				t.Fatal(text(res))
+			}
+			if used, _ := tokens(text(res), res.StructuredContent); used > DefaultMaxOutputTokens {
+				t.Errorf("%d conversations: %d tokens, over the budget", n, used)
+			}
+			var got ConversationInsightsResult
+			raw, _ := json.Marshal(res.StructuredContent)
+			json.Unmarshal(raw, &got)
+			if got.Total != len(cs) {
+				t.Errorf("total %d, want %d", got.Total, len(cs))
+			}
+		})
+	}
+}
