@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mark3labs/mcp-go/mcp"
+
 	"github.com/stammer-mcp/stammer-mcp/stammer/stammertest"
 )
 
@@ -171,5 +173,48 @@ func TestInsightsStayWithinBudget(t *testing.T) {
 				t.Errorf("total %d, want %d", got.Total, len(cs))
 			}
 		})
+	}
+}
+
+func TestTranscriptResource(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	list, err := h.client.ListResourceTemplates(t.Context(), mcp.ListResourceTemplatesRequest{})
+	if err != nil || len(list.ResourceTemplates) != 1 || list.ResourceTemplates[0].URITemplate.Raw() != "stammer://chatbots/{chatbot}/conversations/{number}" {
+		t.Fatalf("templates = %+v, %v", list, err)
+	}
+	res, err := h.client.ListResources(t.Context(), mcp.ListResourcesRequest{})
+	if err != nil || len(res.Resources) != 0 {
+		t.Errorf("resources/list = %+v, %v; want it empty (no enumeration of conversations)", res, err)
+	}
+	read := func(uri string) (string, error) {
+		req := mcp.ReadResourceRequest{}
+		req.Params.URI = uri
+		r, err := h.client.ReadResource(t.Context(), req)
+		if err != nil {
+			return "", err
+		}
+		return r.Contents[0].(mcp.TextResourceContents).Text, nil
+	}
+	for _, uri := range []string{"stammer://chatbots/17/conversations/4812", "stammer://chatbots/" + clinic.UUID + "/conversations/4812"} {
+		text, err := read(uri)
+		if err != nil || !strings.Contains(text, "Stammer conversation #4812") || !strings.Contains(text, "Hi, can I move my appointment to Friday?") {
+			t.Errorf("%s: %v\n%s", uri, err, text)
+		}
+	}
+	// A deleted conversation is found too.
+	var deleted int64
+	for _, c := range stammertest.Fixtures() {
+		if c.ChatbotID == 17 && c.Deleted {
+			deleted = c.Number
+			break
+		}
+	}
+	if text, err := read(fmt.Sprintf("stammer://chatbots/17/conversations/%d", deleted)); err != nil || !strings.Contains(text, "deleted") {
+		t.Errorf("deleted #%d: %v %s", deleted, err, text)
+	}
+	for _, bad := range []string{"stammer://chatbots/clinic/conversations/4812", "stammer://chatbots/17/conversations/999999"} {
+		if _, err := read(bad); err == nil {
+			t.Errorf("%s: no error", bad)
+		}
 	}
 }

@@ -75,17 +75,24 @@ type GetConversation struct {
 
 // NewGetConversation builds the tool and its schemas.
 func NewGetConversation(d Deps, f *fetcher) (server.ServerTool, error) {
+	st, _, err := newGetConversation(d, f)
+	return st, err
+}
+
+// newGetConversation also returns the implementation, which the
+// transcript resource shares.
+func newGetConversation(d Deps, f *fetcher) (server.ServerTool, *GetConversation, error) {
 	in, err := schema.For[GetConversationParams]()
 	if err != nil {
-		return server.ServerTool{}, err
+		return server.ServerTool{}, nil, err
 	}
 	out, err := schema.For[GetConversationResult]()
 	if err != nil {
-		return server.ServerTool{}, err
+		return server.ServerTool{}, nil, err
 	}
 	t := &GetConversation{deps: d, fetch: f, binder: newBinder[GetConversationParams]()}
 	tool := readOnlyTool("get_conversation", "Read a Stammer conversation", getConversationDescription, in, out)
-	return server.ServerTool{Tool: tool, Handler: t.Handle}, nil
+	return server.ServerTool{Tool: tool, Handler: t.Handle}, t, nil
 }
 
 // Handle answers one call.
