@@ -116,9 +116,8 @@ func (f *failureAcc) conv(c *stammer.Conversation) {
 type analyzer struct {
 	lex      *lexicon
 	groups   map[uint64]*group
-	terms    map[uint64]int
-	phrases  map[uint64]int
-	names    map[uint64]string // display text of counted terms and phrases
+	terms    counter
+	phrases  counter
 	langs    map[string]int
 	fallback *failureAcc
 	unans    *failureAcc
@@ -135,8 +134,8 @@ type analyzer struct {
 func analyze(lex *lexicon, cs []stammer.Conversation, idx []int, period string) Analysis {
 	z := &analyzer{
 		a:   Analysis{TopQuestions: []QuestionGroup{}, Languages: []LanguageShare{}},
-		lex: lex, groups: map[uint64]*group{}, terms: map[uint64]int{}, phrases: map[uint64]int{},
-		names: map[uint64]string{}, langs: map[string]int{},
+		lex: lex, groups: map[uint64]*group{}, terms: newCounter(), phrases: newCounter(),
+		langs: map[string]int{},
 		fallback: newFailureAcc(), unans: newFailureAcc(), repeat: newFailureAcc(),
 	}
 	for _, i := range idx {
@@ -198,28 +197,22 @@ func (z *analyzer) userMessage(text string, number int64) (uint64, bool) {
 	z.content = z.content[:0]
 	prev := -1 // index in ws of the previous content word, for phrases
 	for j, w := range z.ws {
-		if z.lex.stop[w.h] {
-			for i, bits := 0, z.lex.langs[w.h]; bits != 0; i, bits = i+1, bits>>1 {
+		info := z.lex.info[w.h]
+		if info&flagStop != 0 {
+			for i, bits := 0, info; i < len(votes); i, bits = i+1, bits>>1 {
 				votes[i] += int(bits & 1)
 			}
 			prev = -1
 			continue
 		}
-		if w.digits || z.lex.greeting[w.h] || w.end-w.start < 3 {
+		if w.digits || info&flagGreeting != 0 || w.end-w.start < 3 {
 			prev = -1
 			continue
 		}
 		z.content = append(z.content, w.h)
-		z.terms[w.h]++
-		if _, ok := z.names[w.h]; !ok {
-			z.names[w.h] = strings.ToLower(text[w.start:w.end])
-		}
+		z.terms.add(w.h, text, w.start, w.end, -1)
 		if prev >= 0 && prev == j-1 {
-			p := combine(z.ws[prev].h, w.h)
-			z.phrases[p]++
-			if _, ok := z.names[p]; !ok {
-				z.names[p] = strings.ToLower(text[z.ws[prev].start:z.ws[prev].end] + " " + text[w.start:w.end])
-			}
+			z.phrases.add(combine(z.ws[prev].h, w.h), text, z.ws[prev].start, w.end, w.start)
 		}
 		prev = j
 	}
@@ -324,24 +317,51 @@ func (z *analyzer) finish(period string) {
 	z.a.Repeated = z.repeat.result(share(z.repeat.convs, z.nconv), period)
 }
 
-// top ranks a count map and names the leaders.
-func (z *analyzer) top(m map[uint64]int) []TermCount {
-	type kv struct {
-		h uint64
-		n int
+// counter counts words (or phrases) by hash with one map lookup per
+// occurrence, keeping the display text of each only once.
+type counter struct {
+	index map[uint64]int32
+	items []tally
+}
+
+// tally is one counted word or phrase.
+type tally struct {
+	n    int
+	name string
+}
+
+func newCounter() counter { return counter{index: map[uint64]int32{}} }
+
+// add counts h; text[start:end] names it on first sight (a phrase's two
+// words are joined with one space at gap, when gap >= 0).
+func (c *counter) add(h uint64, text string, start, end, gap int) {
+	if i, ok := c.index[h]; ok {
+		c.items[i].n++
+		return
 	}
-	all := make([]kv, 0, len(m))
-	for h, n := range m {
-		if n >= 2 {
-			all = append(all, kv{h, n})
+	name := text[start:end]
+	if gap >= 0 {
+		first := strings.TrimRight(text[start:gap], " \t\n.,;:!?¿¡-—'\"()")
+		name = first + " " + text[gap:end]
+	}
+	c.index[h] = int32(len(c.items))
+	c.items = append(c.items, tally{n: 1, name: strings.ToLower(name)})
+}
+
+// top ranks the counts and names the leaders (counts of 1 are noise).
+func (z *analyzer) top(c counter) []TermCount {
+	all := make([]tally, 0, len(c.items))
+	for _, it := range c.items {
+		if it.n >= 2 {
+			all = append(all, it)
 		}
 	}
-	slices.SortFunc(all, func(a, b kv) int {
-		return cmp.Or(cmp.Compare(b.n, a.n), strings.Compare(z.names[a.h], z.names[b.h]))
+	slices.SortFunc(all, func(a, b tally) int {
+		return cmp.Or(cmp.Compare(b.n, a.n), strings.Compare(a.name, b.name))
 	})
 	out := make([]TermCount, 0, topTerms)
 	for _, e := range all[:min(len(all), topTerms)] {
-		out = append(out, TermCount{Term: clean(z.names[e.h], 60), Count: e.n})
+		out = append(out, TermCount{Term: clean(e.name, 60), Count: e.n})
 	}
 	return out
 }

@@ -58,8 +58,21 @@ var defaultFallbacks = []string{
 	"ich weiß nicht", "ich bin mir nicht sicher", "keine informationen", "wenden sie sich", "kontaktieren sie",
 }
 
+// Word flags in lexicon.info: the language bits (langNames order) come
+// first, then whether the word is a stop word or a greeting.
+const (
+	flagStop     = 1 << 6
+	flagGreeting = 1 << 7
+)
+
 // lexicon is the hashed form of the lists, built once.
 type lexicon struct {
+	// info answers every question about a word in one map lookup: the hot
+	// loop reads it once per word.
+	info map[uint64]uint8
+	// firstBits is a 64-bit filter of the phrases' first words, checked
+	// before the phrases map.
+	firstBits uint64
 	stop     map[uint64]bool
 	greeting map[uint64]bool
 	langs    map[uint64]uint8 // word → bit set of languages (langNames order) whose stop list has it
@@ -71,15 +84,18 @@ type lexicon struct {
 // newLexicon hashes the lists; fallbacks nil means the defaults.
 func newLexicon(fallbacks []string) *lexicon {
 	l := &lexicon{stop: map[uint64]bool{}, greeting: map[uint64]bool{}, langs: map[uint64]uint8{}}
+	l.info = map[uint64]uint8{}
 	for i, lang := range langNames {
 		for _, w := range strings.Fields(stopWordLists[lang]) {
 			h := hashWord(w)
 			l.stop[h] = true
 			l.langs[h] |= 1 << i
+			l.info[h] |= 1<<i | flagStop
 		}
 	}
 	for _, w := range strings.Fields(greetings) {
 		l.greeting[hashWord(w)] = true
+		l.info[hashWord(w)] |= flagGreeting
 	}
 	if fallbacks == nil {
 		fallbacks = defaultFallbacks
@@ -95,6 +111,7 @@ func newLexicon(fallbacks []string) *lexicon {
 			seq[i] = w.h
 		}
 		l.phrases[seq[0]] = append(l.phrases[seq[0]], seq)
+		l.firstBits |= 1 << (seq[0] & 63)
 	}
 	return l
 }
@@ -129,6 +146,9 @@ func LoadFallbacks(path string) ([]string, error) {
 // number of phrases, and forgives case, accents and apostrophes.
 func (l *lexicon) isFallback(ws []word) bool {
 	for i, w := range ws {
+		if l.firstBits&(1<<(w.h&63)) == 0 {
+			continue
+		}
 		for _, seq := range l.phrases[w.h] {
 			if i+len(seq) > len(ws) {
 				continue
