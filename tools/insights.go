@@ -135,7 +135,7 @@ func analyze(lex *lexicon, cs []stammer.Conversation, idx []int, period string) 
 	z := &analyzer{
 		a:   Analysis{TopQuestions: []QuestionGroup{}, Languages: []LanguageShare{}},
 		lex: lex, groups: map[uint64]*group{}, terms: newCounter(), phrases: newCounter(),
-		langs: map[string]int{},
+		langs:    map[string]int{},
 		fallback: newFailureAcc(), unans: newFailureAcc(), repeat: newFailureAcc(),
 	}
 	for _, i := range idx {

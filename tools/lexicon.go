@@ -73,9 +73,9 @@ type lexicon struct {
 	// firstBits is a 64-bit filter of the phrases' first words, checked
 	// before the phrases map.
 	firstBits uint64
-	stop     map[uint64]bool
-	greeting map[uint64]bool
-	langs    map[uint64]uint8 // word → bit set of languages (langNames order) whose stop list has it
+	stop      map[uint64]bool
+	greeting  map[uint64]bool
+	langs     map[uint64]uint8 // word → bit set of languages (langNames order) whose stop list has it
 	// phrases maps a fallback phrase's first word to the phrases' words, so
 	// an answer is checked in one pass over its words.
 	phrases map[uint64][][]uint64
