@@ -3,6 +3,7 @@ package tools
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -216,5 +217,32 @@ func TestTranscriptResource(t *testing.T) {
 		if _, err := read(bad); err == nil {
 			t.Errorf("%s: no error", bad)
 		}
+	}
+}
+
+func TestOperatorFallbackPhrases(t *testing.T) {
+	path := t.TempDir() + "/phrases.txt"
+	if err := os.WriteFile(path, []byte("# ours\n\nlet me check with a colleague\nNão SEI\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	phrases, err := LoadFallbacks(path)
+	if err != nil || len(phrases) != 2 {
+		t.Fatalf("LoadFallbacks = %v, %v", phrases, err)
+	}
+	lex := newLexicon(phrases)
+	for text, want := range map[string]bool{
+		"Let me check with a colleague and come back to you.": true,
+		"Hmm, nao sei.":             true,
+		"I'm not sure.":             false, // the built-in list is replaced, not extended
+		"let me check the calendar": false,
+	} {
+		if got := lex.isFallback(tokenize(text, nil)); got != want {
+			t.Errorf("%q: fallback=%v, want %v", text, got, want)
+		}
+	}
+	empty := t.TempDir() + "/empty.txt"
+	os.WriteFile(empty, []byte("# nothing\n"), 0o600)
+	if _, err := LoadFallbacks(empty); err == nil {
+		t.Error("an empty phrase file was accepted")
 	}
 }

@@ -53,7 +53,7 @@ var defaultFallbacks = []string{
 	"i don't know", "i do not know", "i'm not sure", "i am not sure", "i can't help", "i cannot help", "i couldn't find",
 	"i don't have information", "i don't have that information", "please contact", "contact our team", "contact support",
 	"no tengo información", "no lo sé", "no estoy seguro", "no estoy segura", "no puedo ayudar", "póngase en contacto", "contacte",
-	"não tenho informação", "não sei", "não tenho certeza", "entre em contato", "não posso ajudar",
+	"não tenho informação", "não tenho informações", "não sei", "não tenho certeza", "entre em contato", "não posso ajudar",
 	"je ne sais pas", "je ne suis pas sûr", "je n'ai pas d'information", "veuillez contacter", "contactez",
 	"ich weiß nicht", "ich bin mir nicht sicher", "keine informationen", "wenden sie sich", "kontaktieren sie",
 }
