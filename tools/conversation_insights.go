@@ -230,14 +230,7 @@ func (r *ConversationInsightsResult) render() (string, any) {
 // text renders the insights for the model.
 func (r *ConversationInsightsResult) text() string {
 	var b strings.Builder
-	if r.Demo {
-		b.WriteString(demoNotice + "\n")
-	}
-	b.WriteString("Stammer conversation insights · " + r.Filters.describe())
-	if r.Search != "" {
-		b.WriteString(" · search " + strconv.Quote(r.Search))
-	}
-	b.WriteString("\n\n")
+	writeHeader(&b, r.Demo, "Stammer conversation insights", r.Filters, r.Search)
 	if r.Total == 0 {
 		b.WriteString("No conversations matched, so there is nothing to analyse.\n")
 		b.WriteString(r.Filters.emptyHints())
@@ -258,12 +251,7 @@ func (r *ConversationInsightsResult) text() string {
 	}
 	if len(r.ByPeriod) > 0 {
 		fmt.Fprintf(&b, "- per %s: ", r.Period)
-		for i, k := range sortedKeys(r.ByPeriod) {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			fmt.Fprintf(&b, "%s %d", k, r.ByPeriod[k])
-		}
+		writeCounts(&b, r.ByPeriod)
 		b.WriteString("\n")
 	}
 	if len(r.BusiestDays) > 0 {
@@ -329,12 +317,7 @@ func writeFailure(b *strings.Builder, name, of string, f Failure) {
 	b.WriteString("\n")
 	if len(f.ByPeriod) > 0 && f.Conversations > 0 {
 		b.WriteString("  per period: ")
-		for i, k := range sortedKeys(f.ByPeriod) {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			fmt.Fprintf(b, "%s %d", k, f.ByPeriod[k])
-		}
+		writeCounts(b, f.ByPeriod)
 		b.WriteString("\n")
 	}
 }

@@ -394,14 +394,7 @@ func (r *ListConversationsResult) render() (string, any) {
 // more.
 func (r *ListConversationsResult) text() string {
 	var b strings.Builder
-	if r.Demo {
-		b.WriteString(demoNotice + "\n")
-	}
-	b.WriteString("Stammer conversations · " + r.Filters.describe())
-	if r.Search != "" {
-		b.WriteString(" · search " + strconv.Quote(r.Search))
-	}
-	b.WriteString("\n\n")
+	writeHeader(&b, r.Demo, "Stammer conversations", r.Filters, r.Search)
 	if r.Total == 0 {
 		if r.Search != "" && r.Fetched > 0 {
 			fmt.Fprintf(&b, "None of the %s fetched conversations contains %s.\n", num(r.Fetched), strconv.Quote(r.Search))

@@ -277,6 +277,29 @@ func (t *Totals) writeTotals(b *strings.Builder, heading string) {
 	}
 }
 
+// writeHeader starts a result: the demo notice, what was asked, and the
+// search applied after fetching.
+func writeHeader(b *strings.Builder, demo bool, title string, f Filters, search string) {
+	if demo {
+		b.WriteString(demoNotice + "\n")
+	}
+	b.WriteString(title + " · " + f.describe())
+	if search != "" {
+		b.WriteString(" · search " + strconv.Quote(search))
+	}
+	b.WriteString("\n\n")
+}
+
+// writeCounts renders a period → count map in key order: "k1 3, k2 0".
+func writeCounts(b *strings.Builder, m map[string]int) {
+	for i, k := range sortedKeys(m) {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(b, "%s %d", k, m[k])
+	}
+}
+
 // sortedKeys returns m's keys in order.
 func sortedKeys(m map[string]int) []string {
 	keys := make([]string, 0, len(m))
