@@ -1,7 +1,9 @@
 package main
 
 import (
+	"crypto/sha256"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -182,5 +184,45 @@ func TestReadmeHTTPCommandServes(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("the README's HTTP command did not serve /healthz: %v", err)
 		}
+	}
+}
+
+// TestReleaseBuildIsReproducible builds the README's release command in two
+// checkouts at different paths and compares the binaries byte for byte.
+func TestReleaseBuildIsReproducible(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds twice; skipped with -short")
+	}
+	out, err := exec.Command("git", "ls-files", "--cached", "--others", "--exclude-standard").Output()
+	if err != nil {
+		t.Skipf("not a git checkout: %v", err)
+	}
+	var sums []string
+	for _, dir := range []string{t.TempDir(), t.TempDir() + "/elsewhere/deeper"} {
+		for _, f := range strings.Fields(string(out)) {
+			if strings.HasPrefix(f, "e2e/") {
+				continue
+			}
+			b, err := os.ReadFile(f)
+			if err != nil {
+				continue // deleted in the work tree
+			}
+			os.MkdirAll(filepath.Join(dir, filepath.Dir(f)), 0o755)
+			os.WriteFile(filepath.Join(dir, f), b, 0o644)
+		}
+		bin := filepath.Join(dir, "stammer-mcp")
+		cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-X main.buildVersion=v0.0.0-test", "-o", bin, ".")
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go build in %s: %v\n%s", dir, err, out)
+		}
+		b, _ := os.ReadFile(bin)
+		sums = append(sums, fmt.Sprintf("%x", sha256.Sum256(b)))
+		if v, _ := exec.Command(bin, "--version").Output(); !strings.Contains(string(v), "v0.0.0-test") {
+			t.Errorf("--version = %q", v)
+		}
+	}
+	if sums[0] != sums[1] {
+		t.Errorf("two -trimpath builds differ: %s vs %s", sums[0], sums[1])
 	}
 }
