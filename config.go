@@ -46,6 +46,9 @@ type config struct {
 	timeout     time.Duration
 	logLevel    slog.Level
 	maxTokens   int
+	fallbacks   []string
+	maxRetries  int
+	maxBody     int64 // 0 = stammer.DefaultMaxBodyBytes
 	demo        bool
 	showVersion bool
 	call        *callArgs
@@ -57,8 +60,9 @@ type config struct {
 
 // callArgs is the "call TOOL [JSON]" subcommand.
 type callArgs struct {
-	tool string
-	args json.RawMessage
+	tool       string
+	args       json.RawMessage
+	saveImages string // folder for image results; "" = describe them only
 }
 
 // usage is printed for -h; it lists the environment too, because that is
@@ -78,7 +82,10 @@ Environment:
   STAMMER_BASE_URL    API base URL, default https://app.stammer.ai; white-label agencies
                       use their own domain, with a language prefix if needed (https://app.agency.example/pt)
   STAMMER_TIMEOUT     per-call timeout, default 30s
+  STAMMER_FALLBACK_PHRASES_FILE  phrases (one a line) that mark a bot answer as a fallback in conversation_insights
   STAMMER_MAX_OUTPUT_TOKENS  budget of one tool result in tokens (about 4 characters each), default 8000
+  STAMMER_MAX_RETRIES retries after 429/502/503/504 or a dropped connection, default 2 (3 attempts); 0 disables
+  STAMMER_MAX_BODY_BYTES  cap on one API answer, read and decoded, default 256MiB (e.g. 64MiB, 1GiB)
   LOG_LEVEL           debug, info, warn or error (default info); logs go to stderr
   MCP_HTTP_TOKEN      with --transport http: the bearer token clients must send (required off loopback)
   MCP_ALLOWED_ORIGINS with --transport http: comma-separated browser origins allowed to call
@@ -100,6 +107,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	transport := fs.String("transport", "stdio", "stdio (for desktop clients) or http (Streamable HTTP at /mcp, for shared deployments)")
 	listen := fs.String("listen", "127.0.0.1:8080", "with --transport http: the address to listen on")
+	saveImages := fs.String("save-images", "", "with call: write image results (charts) as PNG files into this folder")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, errHelp
@@ -110,6 +118,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		token:       strings.TrimSpace(getenv("STAMMER_API_TOKEN")),
 		baseURL:     strings.TrimSpace(getenv("STAMMER_BASE_URL")),
 		timeout:     stammer.DefaultTimeout,
+		maxRetries:  defaultMaxRetries,
 		demo:        *demo,
 		showVersion: *showVersion,
 		transport:   *transport,
@@ -153,6 +162,27 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		}
 		cfg.maxTokens = n
 	}
+	if v := strings.TrimSpace(getenv("STAMMER_MAX_RETRIES")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 10 {
+			return nil, fmt.Errorf("STAMMER_MAX_RETRIES=%q: use a whole number from 0 (no retries) to 10 (default %d, so %d attempts in all)", v, defaultMaxRetries, defaultMaxRetries+1)
+		}
+		cfg.maxRetries = n
+	}
+	if v := strings.TrimSpace(getenv("STAMMER_MAX_BODY_BYTES")); v != "" {
+		n, err := parseSize(v)
+		if err != nil {
+			return nil, err
+		}
+		cfg.maxBody = n
+	}
+	if path := strings.TrimSpace(getenv("STAMMER_FALLBACK_PHRASES_FILE")); path != "" {
+		phrases, err := tools.LoadFallbacks(path)
+		if err != nil {
+			return nil, fmt.Errorf("STAMMER_FALLBACK_PHRASES_FILE: %w", err)
+		}
+		cfg.fallbacks = phrases
+	}
 	lvl, err := parseLevel(getenv("LOG_LEVEL"))
 	if err != nil {
 		return nil, err
@@ -170,7 +200,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		if len(rest) < 2 || len(rest) > 3 {
 			return nil, errors.New(`usage: stammer-mcp call TOOL [JSON-ARGUMENTS], e.g. call list_conversations '{"onlyDeletedConversations":false}'`)
 		}
-		c := &callArgs{tool: rest[1], args: json.RawMessage("{}")}
+		c := &callArgs{tool: rest[1], args: json.RawMessage("{}"), saveImages: *saveImages}
 		if len(rest) == 3 {
 			if !json.Valid([]byte(rest[2])) {
 				return nil, fmt.Errorf("call %s: the arguments are not valid JSON: %s", rest[1], rest[2])
@@ -206,6 +236,25 @@ func parseTimeout(v string) (time.Duration, error) {
 		return 0, fmt.Errorf("STAMMER_TIMEOUT=%q: use a duration between 1s and 1h, such as 30s or 2m", v)
 	}
 	return d, nil
+}
+
+// defaultMaxRetries gives at most 3 attempts: enough to ride out a
+// restart or a burst of rate limiting, few enough that the model hears of
+// a real outage within the call's timeout.
+const defaultMaxRetries = 2
+
+// parseSize reads STAMMER_MAX_BODY_BYTES: bytes, or a number with a unit
+// (KiB, MiB, GiB, or KB, MB, GB as people also write them, in powers of
+// 1024 either way), between 1 MiB and 8 GiB.
+func parseSize(v string) (int64, error) {
+	num := strings.TrimSpace(strings.TrimRightFunc(v, func(r rune) bool { return r >= 'A' && r <= 'z' }))
+	unit := strings.ToLower(strings.TrimSpace(v[len(num):]))
+	mult := map[string]int64{"": 1, "b": 1, "k": 1 << 10, "kb": 1 << 10, "kib": 1 << 10, "m": 1 << 20, "mb": 1 << 20, "mib": 1 << 20, "g": 1 << 30, "gb": 1 << 30, "gib": 1 << 30}[unit]
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || mult == 0 || n <= 0 || n > (8<<30)/mult || n*mult < 1<<20 {
+		return 0, fmt.Errorf("STAMMER_MAX_BODY_BYTES=%q: use a size between 1MiB and 8GiB, such as 64MiB or 1GiB (default 256MiB)", v)
+	}
+	return n * mult, nil
 }
 
 // parseLevel reads LOG_LEVEL; empty means info.

@@ -10,13 +10,14 @@
 //	stammer-mcp --version
 //
 // Configuration comes from the environment (STAMMER_API_TOKEN,
-// STAMMER_BASE_URL, STAMMER_TIMEOUT, LOG_LEVEL) and flags; see config.go.
+// STAMMER_BASE_URL, STAMMER_TIMEOUT, STAMMER_MAX_RETRIES,
+// STAMMER_MAX_BODY_BYTES, LOG_LEVEL) and flags; see config.go.
 // stdout carries JSON-RPC only: every log line goes to stderr.
 package main
 
 import (
 	"context"
-	"encoding/json"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -24,6 +25,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -62,11 +64,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	logger := newLogger(stderr, cfg.logLevel, cfg.token, cfg.httpCfg.Token)
 
 	clientCfg := stammer.Config{
-		BaseURL:   cfg.baseURL,
-		Token:     cfg.token,
-		Timeout:   cfg.timeout,
-		UserAgent: "stammer-mcp/" + version(),
-		Logger:    logger,
+		BaseURL:      cfg.baseURL,
+		Token:        cfg.token,
+		Timeout:      cfg.timeout,
+		MaxBodyBytes: cfg.maxBody,
+		MaxRetries:   cfg.maxRetries,
+		UserAgent:    "stammer-mcp/" + version(),
+		Logger:       logger,
 	}
 	if cfg.demo {
 		fake := stammertest.New()
@@ -89,6 +93,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	srv, err := tools.NewServer("stammer-mcp", version(), tools.Deps{
 		Client: sc, Logger: logger, Timeout: cfg.timeout, Demo: cfg.demo, MaxOutputTokens: cfg.maxTokens,
+		FallbackPhrases: cfg.fallbacks,
 	})
 	if err != nil {
 		logger.Error("building tools", "error", err)
@@ -96,7 +101,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 
 	if cfg.call != nil {
-		return callOnce(ctx, srv, cfg.call.tool, cfg.call.args, stdout, stderr)
+		return callOnce(ctx, srv, *cfg.call, stdout, stderr)
 	}
 	if cfg.transport == "http" {
 		return serveHTTP(ctx, srv, cfg.httpCfg, logger)
@@ -116,7 +121,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // callOnce runs one tool call through a real MCP client session (in
 // process), so the shell command exercises the same path a client does, and
 // prints the text result. A tool error exits 1.
-func callOnce(ctx context.Context, srv *server.MCPServer, tool string, args json.RawMessage, stdout, stderr io.Writer) int {
+func callOnce(ctx context.Context, srv *server.MCPServer, call callArgs, stdout, stderr io.Writer) int {
+	tool, args := call.tool, call.args
 	c, err := client.NewInProcessClient(srv)
 	if err != nil {
 		fmt.Fprintf(stderr, "stammer-mcp: %v\n", err)
@@ -142,9 +148,21 @@ func callOnce(ctx context.Context, srv *server.MCPServer, tool string, args json
 		fmt.Fprintf(stderr, "stammer-mcp: %s: %v\n", tool, err)
 		return 1
 	}
-	for _, content := range res.Content {
-		if t, ok := content.(mcp.TextContent); ok {
-			fmt.Fprintln(stdout, t.Text)
+	for i, content := range res.Content {
+		switch c := content.(type) {
+		case mcp.TextContent:
+			fmt.Fprintln(stdout, c.Text)
+		case mcp.ImageContent:
+			if call.saveImages == "" {
+				fmt.Fprintf(stdout, "[%s image; use --save-images DIR to write it to a file]\n", c.MIMEType)
+				continue
+			}
+			path, err := saveImage(call.saveImages, fmt.Sprintf("%s-%d", tool, i), c)
+			if err != nil {
+				fmt.Fprintf(stderr, "stammer-mcp: %v\n", err)
+				return 1
+			}
+			fmt.Fprintf(stdout, "[image saved to %s]\n", path)
 		}
 	}
 	if res.IsError {
@@ -174,6 +192,23 @@ func serveHTTP(ctx context.Context, srv *server.MCPServer, c mcphttp.Config, log
 		return 1
 	}
 	return 0
+}
+
+// saveImage writes an image result into dir, named after the call.
+func saveImage(dir, name string, img mcp.ImageContent) (string, error) {
+	data, err := base64.StdEncoding.DecodeString(img.Data)
+	if err != nil {
+		return "", fmt.Errorf("image result is not base64: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	ext := ".png"
+	if img.MIMEType != "image/png" {
+		ext = ".img"
+	}
+	path := filepath.Join(dir, name+ext)
+	return path, os.WriteFile(path, data, 0o644)
 }
 
 // slogWriter adapts a slog.Logger to the io.Writer a log.Logger wants.

@@ -297,6 +297,7 @@ func TestRunConfigErrors(t *testing.T) {
 		{"base url with a path", nil, map[string]string{"STAMMER_BASE_URL": "https://app.stammer.ai/some/page"}, 2, "STAMMER_BASE_URL"},
 		{"bad log level", nil, map[string]string{"LOG_LEVEL": "loud"}, 2, "LOG_LEVEL"},
 		{"bad timeout", nil, map[string]string{"STAMMER_TIMEOUT": "soon"}, 2, "STAMMER_TIMEOUT"},
+		{"missing fallback file", nil, map[string]string{"STAMMER_FALLBACK_PHRASES_FILE": "/nonexistent/phrases.txt"}, 2, "STAMMER_FALLBACK_PHRASES_FILE"},
 		{"budget too small", nil, map[string]string{"STAMMER_MAX_OUTPUT_TOKENS": "10"}, 2, "STAMMER_MAX_OUTPUT_TOKENS"},
 		{"budget not a number", nil, map[string]string{"STAMMER_MAX_OUTPUT_TOKENS": "lots"}, 2, "between 1000 and 100000"},
 		{"missing token file", []string{"--token-file", "/nonexistent/token"}, nil, 2, "--token-file"},

@@ -1,4 +1,4 @@
-// Package e2e holds no code: its test runs stammer-mcp end to end under MCP
+// Package e2e holds no code: its tests run stammer-mcp end to end under MCP
 // clients that nobody in this project wrote, installed from npm at the
 // versions pinned in package-lock.json:
 //
@@ -6,14 +6,19 @@
 //     the binary over stdio, parses every line it prints and validates
 //     structured results against the advertised output schemas;
 //   - the MCP Inspector's CLI mode (inspector.test.mjs), as a developer
-//     runs it from a shell.
+//     runs it from a shell;
+//   - the official MCP conformance suite (conformance_test.go), whose
+//     server scenarios run against the binary serving Streamable HTTP on a
+//     loopback port; docs/conformance.md lists every scenario, which ones
+//     apply and why the others cannot.
 //
-// "go test ./..." builds the server into a temporary directory (with -race
-// when the test runs with -race), runs "npm ci" here when node_modules is
-// missing or older than package-lock.json, and then "node --test" with
-// STAMMER_MCP_BIN set to the binary. It needs Node.js 20 or newer with npm
-// on PATH; without them the test is skipped, except when the environment
-// variable CI is "true", where it fails. "go test -short" skips it too.
+// "go test ./..." builds the server once into a temporary directory (with
+// -race when the test runs with -race), runs "npm ci" here when
+// node_modules is missing or older than package-lock.json, then runs "node
+// --test" with STAMMER_MCP_BIN set to the binary, and the conformance
+// suite. It needs Node.js 20 or newer with npm on PATH; without them the
+// tests are skipped, except when the environment variable CI is "true",
+// where they fail. "go test -short" skips them too.
 //
 // To run the Node tests alone, from this directory:
 //

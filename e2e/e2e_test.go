@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -86,18 +87,50 @@ func requireNode(t *testing.T) (node, npm string) {
 	return node, npm
 }
 
-// buildServer builds the server into the test's temporary directory, with
-// the race detector when this test runs with it, so the server's own
+// The server is built once per test binary, on first use, and shared by
+// every test of the package (the SDK suite, the conformance suite): with
+// -race a build takes a while, and every test wants the same binary.
+var built struct {
+	once sync.Once
+	dir  string // removed by TestMain
+	bin  string
+	took time.Duration
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
+}
+
+// buildServer returns the server built into a temporary directory, with the
+// race detector when this test runs with it, so the server's own
 // concurrency is checked under real clients too (the Node tests fail on a
 // race report in the server's stderr).
 func buildServer(t *testing.T) string {
 	t.Helper()
+	built.once.Do(func() { built.bin, built.took, built.err = build() })
+	if built.err != nil {
+		t.Fatal(built.err)
+	}
+	t.Logf("server binary %s (race=%v, built in %s)", built.bin, raceEnabled, built.took.Round(time.Millisecond))
+	return built.bin
+}
+
+func build() (string, time.Duration, error) {
 	// go test puts its own GOROOT/bin first on the test's PATH.
 	goTool, err := exec.LookPath("go")
 	if err != nil {
-		t.Fatal(err)
+		return "", 0, err
 	}
-	bin := filepath.Join(t.TempDir(), "stammer-mcp")
+	built.dir, err = os.MkdirTemp("", "stammer-mcp-e2e-")
+	if err != nil {
+		return "", 0, err
+	}
+	bin := filepath.Join(built.dir, "stammer-mcp")
 	if runtime.GOOS == "windows" {
 		bin += ".exe"
 	}
@@ -106,16 +139,16 @@ func buildServer(t *testing.T) string {
 		args = append(args, "-race")
 	}
 	args = append(args, "-o", bin, "github.com/stammer-mcp/stammer-mcp")
-	ctx, cancel := context.WithTimeout(t.Context(), buildTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
 	defer cancel()
-	cmd := command(ctx, t, goTool, args...)
+	cmd := exec.CommandContext(ctx, goTool, args...)
 	cmd.Dir = ".." // the module root
+	cmd.WaitDelay = 10 * time.Second
 	start := time.Now()
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("go %s: %v", strings.Join(args, " "), err)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", 0, fmt.Errorf("go %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
-	t.Logf("built %s (race=%v) in %s", bin, raceEnabled, time.Since(start).Round(time.Millisecond))
-	return bin
+	return bin, time.Since(start), nil
 }
 
 // npmCI installs the pinned clients unless node_modules already holds this

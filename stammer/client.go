@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -29,9 +30,18 @@ const DefaultMaxBodyBytes int64 = 256 << 20
 // "stammer-mcp/<version>".
 const defaultUserAgent = "stammer-mcp/dev"
 
-// maxPages bounds how many "next" links one call follows. The API is not
-// known to page at all; this only keeps a misbehaving server from looping.
-const maxPages = 50
+// DefaultMaxPages bounds how many pages one call fetches by following
+// "next" links. The API is not known to page at all; the cap keeps a
+// misbehaving server from walking a call through thousands of requests.
+const DefaultMaxPages = 50
+
+// DefaultRetryBackoff is the base of the exponential backoff between
+// attempts: the wait before attempt n+1 is uniformly random in
+// [0, DefaultRetryBackoff·2ⁿ⁻¹] ("full jitter"), capped at maxBackoff.
+const DefaultRetryBackoff = 500 * time.Millisecond
+
+// maxBackoff caps one backoff wait (before jitter).
+const maxBackoff = 8 * time.Second
 
 // maxRedirects matches net/http's own default limit.
 const maxRedirects = 10
@@ -48,8 +58,11 @@ type Config struct {
 	Token string
 	// Timeout is the deadline of each call; 0 means DefaultTimeout.
 	Timeout time.Duration
-	// MaxBodyBytes caps the response body of each call (all pages
-	// together); 0 means DefaultMaxBodyBytes.
+	// MaxBodyBytes caps each call's answer (all pages together): the
+	// bytes read, and the memory the decoded conversations take, which
+	// can exceed their JSON (see DecodeList). Past either, the call fails
+	// with *BodyTooLargeError; a declared Content-Length over it is
+	// refused before reading. 0 means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
 	// UserAgent is sent as User-Agent; "" means "stammer-mcp/dev".
 	UserAgent string
@@ -63,11 +76,20 @@ type Config struct {
 	// never logged.
 	Logger *slog.Logger
 	// MaxRetries is how many times a request is retried after 429, 502,
-	// 503, 504 or a connection failure, with backoff and honouring
-	// Retry-After, within Timeout. 0 (the default) means no retries, so
-	// that errors reach the model promptly; main may raise it. Added
-	// beyond the agreed API.
+	// 503, 504 or a dropped connection (a reset, or a connection closed
+	// before the answer was complete), with exponential backoff and full
+	// jitter, honouring Retry-After (seconds or an HTTP date) when it fits
+	// in the call's remaining time. Other statuses are never retried.
+	// MaxRetries 2 means at most 3 attempts. 0 (the zero value) means no
+	// retries; main sets the product's default (STAMMER_MAX_RETRIES).
 	MaxRetries int
+	// RetryBackoff is the base of the backoff between attempts; 0 means
+	// DefaultRetryBackoff. Tests shorten it.
+	RetryBackoff time.Duration
+	// MaxPages caps how many pages one ListConversations call fetches by
+	// following "next" links; 0 means DefaultMaxPages. When the cap stops
+	// the walk, ListResult.Truncated says so.
+	MaxPages int
 }
 
 // Client calls Stammer's conversations API. It is safe for concurrent use
@@ -81,6 +103,8 @@ type Client struct {
 	hc        *http.Client
 	log       *slog.Logger
 	retries   int
+	backoff   time.Duration
+	maxPages  int
 }
 
 // New validates cfg and returns a Client. Its errors are for the person
@@ -103,6 +127,14 @@ func New(cfg Config) (*Client, error) {
 		userAgent: strings.TrimSpace(cfg.UserAgent),
 		log:       cfg.Logger,
 		retries:   max(cfg.MaxRetries, 0),
+		backoff:   cfg.RetryBackoff,
+		maxPages:  cfg.MaxPages,
+	}
+	if c.backoff <= 0 {
+		c.backoff = DefaultRetryBackoff
+	}
+	if c.maxPages <= 0 {
+		c.maxPages = DefaultMaxPages
 	}
 	if c.timeout <= 0 {
 		c.timeout = DefaultTimeout
@@ -236,13 +268,17 @@ func (c *Client) withTimeout(ctx context.Context) (context.Context, context.Canc
 }
 
 // ListConversations validates q, sends it to the conversations endpoint and
-// decodes the answer. If the answer links a "next" page on the same host,
-// the pages are fetched and joined (within the same deadline and body cap).
+// decodes the answer. If the answer links a "next" page on the same scheme
+// and host, the pages are fetched and joined (within the same deadline and
+// body cap), up to the page cap; ListResult.Truncated says why a walk
+// stopped early. A progress callback set with WithProgress hears about
+// each page and about long pages as they are read.
 //
 // Errors: ErrNoToken; *QueryError (nothing sent); *APIError for a non-2xx
 // status; *BodyTooLargeError; *DecodeError; otherwise a transport error
 // naming the host, for which errors.Is(err, context.DeadlineExceeded)
-// reports a timeout. No error contains the token.
+// reports a timeout. No error contains the token. Attempts reports how
+// many requests the failing one took.
 func (c *Client) ListConversations(ctx context.Context, q Query) (*ListResult, error) {
 	if c.token == "" {
 		return nil, ErrNoToken
@@ -252,22 +288,33 @@ func (c *Client) ListConversations(ctx context.Context, q Query) (*ListResult, e
 	}
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
+	prog := newProgressor(ctx)
 
 	link := c.ConversationsURL() + "?" + q.Values().Encode()
 	seen := map[string]bool{link: true}
-	var total *ListResult
+	var (
+		total *ListResult
+		keys  map[convKey]struct{} // identities joined so far, from page 2 on
+	)
 	for page := 1; ; page++ {
-		budget := c.maxBody
+		// The cap holds for every page together: bytes read, and memory
+		// kept.
+		budget, keep := c.maxBody, c.maxBody
 		if total != nil {
 			budget -= total.Bytes
-			if budget <= 0 {
+			keep -= total.DecodedBytes
+			if budget <= 0 || keep <= 0 {
 				return nil, &BodyTooLargeError{Limit: c.maxBody}
 			}
 		}
 		var res *ListResult
 		err := c.get(ctx, link, budget, func(r io.Reader, limit int64) (int64, error) {
+			var hook itemHook
+			if prog != nil {
+				hook = prog.during(page, total)
+			}
 			var err error
-			if res, err = DecodeList(r, limit); err != nil {
+			if res, err = decodeList(r, limit, keep, hook); err != nil {
 				return 0, err
 			}
 			return res.Bytes, nil
@@ -278,25 +325,97 @@ func (c *Client) ListConversations(ctx context.Context, q Query) (*ListResult, e
 		if total == nil {
 			total = res
 		} else {
-			total.Conversations = append(total.Conversations, res.Conversations...)
-			total.Skipped += res.Skipped
+			if keys == nil {
+				keys = make(map[convKey]struct{}, 2*len(total.Conversations))
+				for i := range total.Conversations {
+					if k, ok := keyOf(&total.Conversations[i]); ok {
+						keys[k] = struct{}{}
+					}
+				}
+			}
+			fresh, dups := dedupe(res.Conversations, keys)
 			total.Bytes += res.Bytes
+			total.DecodedBytes += res.DecodedBytes
 			total.Next = res.Next
+			if dups > 0 && len(fresh) == 0 {
+				// Nothing but conversations already read: the link led
+				// back to a page we have, however it was spelt.
+				total.Truncated = TruncatedLoop
+				c.logStop(ctx, total)
+				break
+			}
+			total.Conversations = append(total.Conversations, fresh...)
+			total.Duplicates += dups
+			total.Skipped += res.Skipped
+			if res.Count >= 0 {
+				total.Count = res.Count
+			}
+		}
+		total.Pages = page
+		if prog != nil {
+			prog.pageDone(page, total)
 		}
 		if res.Next == "" {
 			break
 		}
 		u, ok := c.followable(res.Next)
-		if !ok || seen[u] || page >= maxPages {
+		switch {
+		case !ok:
+			total.Truncated = TruncatedOtherHost
+		case seen[u]:
+			total.Truncated = TruncatedLoop
+		case page >= c.maxPages:
+			total.Truncated = TruncatedPageCap
+		}
+		if total.Truncated != "" {
 			// Leave total.Next set: the caller sees there is more.
-			c.log.LogAttrs(ctx, slog.LevelDebug, "stammer: not following next link",
-				slog.Bool("other_origin", !ok), slog.Bool("loop", seen[u]), slog.Int("pages", page))
+			c.logStop(ctx, total)
 			break
 		}
 		seen[u] = true
 		link = u
 	}
 	return total, nil
+}
+
+// logStop notes a walk that stopped before the API's last page.
+func (c *Client) logStop(ctx context.Context, total *ListResult) {
+	c.log.LogAttrs(ctx, slog.LevelWarn, "stammer: not following the API's next link",
+		slog.String("reason", string(total.Truncated)), slog.Int("pages", total.Pages),
+		slog.Int("conversations", len(total.Conversations)))
+}
+
+// convKey identifies a conversation across pages.
+type convKey struct {
+	id   int64
+	uuid string
+}
+
+// keyOf returns a conversation's identity: its uuid, else its id; ok is
+// false when it has neither (it is then never taken for a duplicate).
+func keyOf(c *Conversation) (convKey, bool) {
+	if c.UUID != "" {
+		return convKey{uuid: strings.ToLower(c.UUID)}, true
+	}
+	return convKey{id: c.ID}, c.ID != 0
+}
+
+// dedupe drops the conversations of a later page already in keys (offset
+// paging repeats one when new conversations arrive during the walk) and
+// adds the rest to keys.
+func dedupe(cs []Conversation, keys map[convKey]struct{}) (fresh []Conversation, dups int) {
+	fresh = cs[:0:0]
+	for i := range cs {
+		if k, ok := keyOf(&cs[i]); ok {
+			if _, seen := keys[k]; seen {
+				dups++
+				continue
+			}
+			keys[k] = struct{}{}
+		}
+		fresh = append(fresh, cs[i])
+	}
+	return fresh, dups
 }
 
 // followable resolves a "next" link against the endpoint and accepts it
@@ -312,6 +431,9 @@ func (c *Client) followable(link string) (string, bool) {
 	}
 	u := base.ResolveReference(ref)
 	u.Fragment, u.RawFragment = "", ""
+	// One spelling per query (sorted), so a loop is seen however the
+	// server orders its parameters.
+	u.RawQuery = u.Query().Encode()
 	if !c.sameOrigin(u) {
 		return "", false
 	}
@@ -369,7 +491,7 @@ type decodeFunc func(r io.Reader, limit int64) (int64, error)
 // get performs one GET (plus retries, if configured) and hands a success
 // body to decode. It owns error mapping: status → *APIError, decoder
 // failures → *DecodeError / *BodyTooLargeError, the rest → transport
-// errors.
+// errors. A final error after more than one attempt says how many.
 func (c *Client) get(ctx context.Context, rawURL string, limit int64, decode decodeFunc) error {
 	for attempt := 0; ; attempt++ {
 		start := time.Now()
@@ -380,16 +502,57 @@ func (c *Client) get(ctx context.Context, rawURL string, limit int64, decode dec
 		}
 		wait, retry := c.shouldRetry(ctx, attempt, err)
 		if !retry {
-			return err
+			return withAttempts(err, attempt+1)
 		}
+		c.log.LogAttrs(ctx, slog.LevelInfo, "stammer: retrying",
+			slog.String("host", c.base.Host), slog.Int("status", status),
+			slog.Int("attempt", attempt+2), slog.Int("of", c.retries+1),
+			slog.Duration("wait", wait.Round(time.Millisecond)),
+			slog.String("error", redact(err.Error(), c.token)))
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return err
+			return withAttempts(err, attempt+1)
 		case <-t.C:
 		}
 	}
+}
+
+// withAttempts records on err how many attempts were made, when more than
+// one: *APIError gets Attempts, a transport error a note in its message.
+func withAttempts(err error, n int) error {
+	if n <= 1 {
+		return err
+	}
+	var ae *APIError
+	if errors.As(err, &ae) {
+		ae.Attempts = n
+		return err
+	}
+	var re *requestError
+	if errors.As(err, &re) {
+		re.attempts = n
+		re.msg += fmt.Sprintf(" (after %d attempts)", n)
+	}
+	return err
+}
+
+// Attempts reports how many requests a call's error took: more than 1
+// when it was retried, 1 otherwise (0 for nil).
+func Attempts(err error) int {
+	if err == nil {
+		return 0
+	}
+	var ae *APIError
+	if errors.As(err, &ae) && ae.Attempts > 1 {
+		return ae.Attempts
+	}
+	var re *requestError
+	if errors.As(err, &re) && re.attempts > 1 {
+		return re.attempts
+	}
+	return 1
 }
 
 // attempt sends one request and returns the status (0 if none), the body
@@ -463,7 +626,7 @@ func (c *Client) transportError(ctx context.Context, err error, during string) e
 	}
 	var rerr *redirectError
 	if errors.As(err, &rerr) {
-		return &requestError{msg: rerr.msg, errs: []error{err}}
+		return &requestError{msg: rerr.msg, errs: []error{ErrRedirectRefused, err}}
 	}
 	var ne net.Error
 	timedOut := errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) ||
@@ -483,25 +646,35 @@ func (c *Client) transportError(ctx context.Context, err error, during string) e
 	if errors.As(err, &ue) {
 		detail = ue.Err.Error() // without "Get <url>:", which we say better
 	}
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		// "connection reset by peer", without "read tcp 127.0.0.1:…->…:".
+		detail = errno.Error()
+	}
 	detail = sanitizeMessage(redact(detail, c.token))
+	dropped := droppedConnection(err)
 	if during != "" {
-		return &requestError{msg: fmt.Sprintf("the connection to the Stammer API at %s broke%s: %s", host, during, detail), errs: []error{err}}
+		return &requestError{msg: fmt.Sprintf("the connection to the Stammer API at %s broke%s: %s", host, during, detail), errs: []error{err}, dropped: dropped}
+	}
+	if dropped {
+		return &requestError{msg: fmt.Sprintf("the Stammer API at %s dropped the connection without answering: %s", host, detail), errs: []error{err}, dropped: true}
 	}
 	return &requestError{msg: fmt.Sprintf("could not reach the Stammer API at %s: %s", host, detail), errs: []error{err}}
 }
 
 // shouldRetry decides whether to try again and after how long: only when
-// retries are configured and left, for 429/502/503/504 and connection
-// failures (not timeouts, not redirects), and only if the wait fits before
-// the deadline.
+// retries are configured and left, for 429/502/503/504 and dropped
+// connections (not timeouts, refused connections, DNS or TLS failures, or
+// redirects, which another attempt would not change), and only if the
+// wait fits before the deadline. Retry-After, when the server sent it,
+// replaces the backoff: it is the server's own word on when to come back.
 func (c *Client) shouldRetry(ctx context.Context, attempt int, err error) (time.Duration, bool) {
 	if attempt >= c.retries || ctx.Err() != nil {
 		return 0, false
 	}
-	wait := backoff(attempt)
+	wait := backoff(c.backoff, attempt)
 	var ae *APIError
 	var re *requestError
-	var rd *redirectError
 	switch {
 	case errors.As(err, &ae):
 		switch ae.Status {
@@ -513,24 +686,42 @@ func (c *Client) shouldRetry(ctx context.Context, attempt int, err error) (time.
 			wait = ae.RetryAfter
 		}
 	case errors.As(err, &re):
-		if errors.As(err, &rd) || re.Timeout() || errors.Is(err, context.Canceled) {
+		if !re.dropped {
 			return 0, false
 		}
 	default:
 		return 0, false
 	}
-	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= wait {
 		return 0, false
 	}
 	return wait, true
 }
 
-// backoff is 0.5s, 1s, 2s, … capped at 8s, with ±20% jitter so that
-// concurrent calls do not retry in step.
-func backoff(attempt int) time.Duration {
-	d := 500 * time.Millisecond << min(attempt, 4)
-	jitter := time.Duration(rand.Int64N(int64(d)/5*2+1)) - d/5
-	return d + jitter
+// backoff is the wait before attempt+2: exponential in attempt from base,
+// capped at maxBackoff, with full jitter (uniform in [0, d]) so that
+// clients that failed together do not retry together.
+func backoff(base time.Duration, attempt int) time.Duration {
+	d := min(base<<min(attempt, 16), maxBackoff)
+	if d <= 0 {
+		return 0
+	}
+	return time.Duration(rand.Int64N(int64(d) + 1))
+}
+
+// droppedConnection reports a connection the server (or something on the
+// way) dropped: a reset, an abort, a broken pipe, or a close before the
+// answer was complete. These are worth another attempt; a refused
+// connection, a DNS or TLS failure is not.
+func droppedConnection(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		// Never connected (some systems answer a closed port with a
+		// reset): the server is not there, which a retry will not change.
+		return false
+	}
+	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNABORTED) ||
+		errors.Is(err, syscall.EPIPE) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 // retryAfter parses a Retry-After header (seconds or an HTTP date), capped

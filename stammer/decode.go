@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 )
 
 // The response body of the conversations endpoint is undocumented, so the
@@ -31,21 +32,40 @@ import (
 const maxDepth = 64
 
 // DecodeList decodes a conversations-list response body, reading at most
-// limit bytes (limit <= 0 means DefaultMaxBodyBytes). It is exported for
+// limit bytes and keeping at most about seven eighths of limit in decoded
+// conversations (limit <= 0 means DefaultMaxBodyBytes). It is exported for
 // fuzzing and benchmarks; Client.ListConversations uses it.
 //
-// Errors: *BodyTooLargeError when the body exceeds limit; *DecodeError when
+// Both bounds matter: decoded conversations can take more memory than
+// their JSON (a struct per conversation and message, strings rounded up to
+// allocation sizes), so a cap on the bytes read alone would let a body
+// just under the cap cost well over it.
+//
+// Errors: *BodyTooLargeError when the body, or what it decodes to, exceeds
+// limit; *DecodeError when
 // it is not JSON, is truncated, nests too deep, or has no recognisable list
 // ("expected a list of conversations, found a JSON string"). A failure of r
 // itself is returned wrapped (errors.Is finds it), not as a DecodeError.
 func DecodeList(r io.Reader, limit int64) (*ListResult, error) {
-	d := newDecoder(r, limit)
-	res := &ListResult{Count: -1}
+	return decodeList(r, limit, limit, nil)
+}
+
+// decodeList is DecodeList with separate bounds on the bytes read and the
+// memory kept (for the pages after the first), and a hook called after
+// each decoded conversation (for progress).
+func decodeList(r io.Reader, readLimit, keepLimit int64, hook itemHook) (*ListResult, error) {
+	d := newDecoder(r, readLimit)
+	if keepLimit > 0 {
+		d.keepLimit = keepBound(keepLimit)
+	}
+	d.onItem = hook
+	res := &ListResult{Count: -1, Pages: 1}
 	err := d.list(res)
 	if err == nil {
 		err = d.end()
 	}
 	res.Bytes = d.lr.n
+	res.DecodedBytes = d.kept
 	if err != nil {
 		return nil, d.wrap(err)
 	}
@@ -120,6 +140,136 @@ func (e *bodyReadError) Unwrap() error { return e.err }
 type decoder struct {
 	lx *lexer
 	lr *limitReader
+	// onItem, when set, hears of each conversation added to a list.
+	onItem itemHook
+	// kept is about how much heap the decoded result holds, accounted as
+	// it grows; past keepLimit decoding stops (keptOver).
+	kept      int64
+	keepLimit int64
+	keptOver  bool
+	// msgs is scratch for one message list, reused so that each
+	// conversation gets an exactly sized slice and no growth garbage.
+	msgs []Message
+	// strs interns short values that repeat across conversations
+	// (platforms, chatbot uuids, roles, repeat users), up to maxInterned.
+	strs map[string]string
+}
+
+// itemHook hears, after each conversation decoded into a list, how many
+// the list has, the API's count (or -1) and the bytes read so far.
+type itemHook func(convs, count int, bytes int64)
+
+// keepBound is how much a result may hold under a cap of limit bytes:
+// seven eighths of it, leaving the rest for the decoder's buffers and for
+// garbage the collector has not reclaimed yet, so that the call as a whole
+// stays under the cap. At least 1 MiB: a cap of a few hundred bytes (in
+// tests) bounds the body, not the structs one conversation needs.
+func keepBound(limit int64) int64 {
+	return max(limit-limit/8, 1<<20)
+}
+
+// maxInterned bounds the intern table; values past it are simply copied.
+const maxInterned = 1024
+
+// errKeptOver stops decoding when the result would hold more than the cap.
+var errKeptOver = errors.New("decoded conversations over the size limit")
+
+// Sizes of the result's structs, for accounting what it keeps.
+var (
+	sizeofConversation = int64(unsafe.Sizeof(Conversation{}))
+	sizeofMessage      = int64(unsafe.Sizeof(Message{}))
+)
+
+// heapSize approximates, from above, the heap an allocation of n bytes
+// takes: Go rounds small objects up to 16-byte steps and larger ones by
+// at most an eighth.
+func heapSize(n int64) int64 {
+	switch {
+	case n <= 0:
+		return 0
+	case n <= 256:
+		return (n + 15) &^ 15
+	}
+	return n + n/8
+}
+
+// account adds n bytes to what the result keeps, failing past the cap.
+func (d *decoder) account(n int64) error {
+	d.kept += n
+	if d.kept > d.keepLimit {
+		d.keptOver = true
+		return errKeptOver
+	}
+	return nil
+}
+
+// intern returns b (trimmed of spaces) as a string, shared with earlier
+// equal values while the table has room.
+func (d *decoder) intern(b []byte) string {
+	b = bytes.TrimSpace(b)
+	if s, ok := d.strs[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(b) <= 64 && len(d.strs) < maxInterned {
+		if d.strs == nil {
+			d.strs = make(map[string]string, 64)
+		}
+		d.strs[s] = s
+	}
+	return s
+}
+
+// ownSize is what s costs the result: nothing when interned (shared),
+// else its allocation.
+func (d *decoder) ownSize(s string) int64 {
+	if s == "" {
+		return 0
+	}
+	if t, ok := d.strs[s]; ok && unsafe.StringData(t) == unsafe.StringData(s) {
+		return 0
+	}
+	return heapSize(int64(len(s)))
+}
+
+// convList collects a list's conversations in blocks, so that a long list
+// never copies itself while growing (doubling would leave garbage of the
+// list's own size and briefly hold it three times over); slice joins the
+// blocks once, at the end.
+type convList struct {
+	blocks [][]Conversation
+	cur    []Conversation
+	n      int
+}
+
+const maxBlock = 1024
+
+// add appends c and returns the bytes of a newly allocated block, if any.
+func (l *convList) add(c Conversation) int64 {
+	var alloc int64
+	if len(l.cur) == cap(l.cur) {
+		if l.cur != nil {
+			l.blocks = append(l.blocks, l.cur)
+		}
+		size := min(max(8, l.n), maxBlock)
+		l.cur = make([]Conversation, 0, size)
+		alloc = int64(size) * sizeofConversation
+	}
+	l.cur = append(l.cur, c)
+	l.n++
+	return alloc
+}
+
+// slice returns every conversation in order.
+func (l *convList) slice() []Conversation {
+	if len(l.blocks) == 0 {
+		return l.cur
+	}
+	out := make([]Conversation, 0, l.n)
+	for _, b := range l.blocks {
+		out = append(out, b...)
+	}
+	return append(out, l.cur...)
 }
 
 func newDecoder(r io.Reader, limit int64) *decoder {
@@ -130,14 +280,14 @@ func newDecoder(r io.Reader, limit int64) *decoder {
 		limit = math.MaxInt64 - 1
 	}
 	lr := &limitReader{r: r, limit: limit}
-	return &decoder{lx: newLexer(lr), lr: lr}
+	return &decoder{lx: newLexer(lr), lr: lr, keepLimit: keepBound(limit)}
 }
 
 // wrap classifies a decoding failure: over the cap, a read failure, or a
 // body we cannot use.
 func (d *decoder) wrap(err error) error {
 	switch {
-	case d.lr.over:
+	case d.lr.over || d.keptOver:
 		return &BodyTooLargeError{Limit: d.lr.limit}
 	case d.lr.err != nil:
 		return &bodyReadError{err: d.lr.err}
@@ -417,6 +567,7 @@ func (d *decoder) meta(res *ListResult, key string) error {
 // read. Objects become conversations; anything else, and objects with no
 // recognisable field, are counted in Skipped.
 func (d *decoder) items(res *ListResult) error {
+	var list convList
 	for d.lx.more() {
 		k, err := d.lx.next()
 		if err != nil {
@@ -437,8 +588,14 @@ func (d *decoder) items(res *ListResult) error {
 			res.Skipped++
 			continue
 		}
-		res.Conversations = append(res.Conversations, c)
+		if err := d.account(list.add(c) + d.ownSize(c.UUID) + d.ownSize(c.ChatbotUUID) + d.ownSize(c.UserKey) + d.ownSize(c.Platform)); err != nil {
+			return err
+		}
+		if d.onItem != nil {
+			d.onItem(list.n, res.Count, d.lr.n)
+		}
 	}
+	res.Conversations = append(res.Conversations, list.slice()...)
 	_, err := d.lx.next()
 	return err
 }
@@ -736,6 +893,9 @@ func (b *convBuilder) field(d *decoder, kb []byte) error {
 		} else if v.isString() {
 			if s := trimmed(v); IsUUID(s) {
 				b.seen = true
+				if uuidGroup == gChatbotUUID {
+					s = d.intern(v.b)
+				}
 				if b.take(uuidGroup, spec.uuidRank) {
 					b.setString(uuidGroup, s)
 				}
@@ -743,7 +903,13 @@ func (b *convBuilder) field(d *decoder, kb []byte) error {
 		}
 	case kUUID, kChatbotUUID, kPlatform:
 		if v.isString() {
-			if s := trimmed(v); s != "" {
+			var s string
+			if spec.kind == kUUID {
+				s = trimmed(v)
+			} else {
+				s = d.intern(v.b)
+			}
+			if s != "" {
 				b.seen = true
 				if b.take(spec.group, spec.rank) {
 					b.setString(spec.group, s)
@@ -754,7 +920,7 @@ func (b *convBuilder) field(d *decoder, kb []byte) error {
 		var s string
 		switch k {
 		case tStr:
-			s = trimmed(v)
+			s = d.intern(v.b)
 		case tNum:
 			if n, ok := toInt(v); ok {
 				s = strconv.FormatInt(n, 10)
@@ -847,7 +1013,7 @@ func (b *convBuilder) chatbotObject(d *decoder, spec fieldSpec) error {
 				b.c.ChatbotID = n
 			}
 		} else if v.isString() {
-			s := trimmed(v)
+			s := d.intern(v.b)
 			if s != "" && (IsUUID(s) || nk == "uuid" || nk == "chatbotuuid") && b.take(gChatbotUUID, spec.uuidRank) {
 				b.c.ChatbotUUID = s
 			}
@@ -860,10 +1026,17 @@ func (b *convBuilder) chatbotObject(d *decoder, spec fieldSpec) error {
 	return err
 }
 
-// messages decodes a message list whose "[" has been read.
+// messages decodes a message list whose "[" has been read into an exactly
+// sized slice, accounting the texts as they come (so a giant conversation
+// is stopped at the cap, not after it).
 func (d *decoder) messages() ([]Message, error) {
-	msgs := make([]Message, 0, 8)
+	msgs := d.msgs[:0]
+	defer func() {
+		clear(msgs) // the scratch must not keep texts alive
+		d.msgs = msgs[:0]
+	}()
 	for d.lx.more() {
+		had := len(msgs)
 		k, err := d.lx.next()
 		if err != nil {
 			return nil, err
@@ -884,11 +1057,20 @@ func (d *decoder) messages() ([]Message, error) {
 				return nil, err
 			}
 		}
+		var n int64
+		for _, m := range msgs[had:] {
+			n += heapSize(int64(len(m.Text)))
+		}
+		if err := d.account(n); err != nil {
+			return nil, err
+		}
 	}
 	if _, err := d.lx.next(); err != nil {
 		return nil, err
 	}
-	return msgs, nil
+	out := make([]Message, len(msgs))
+	copy(out, msgs)
+	return out, d.account(heapSize(int64(len(out)) * sizeofMessage))
 }
 
 // msgAcc accumulates one message object: either a Stammer turn (query and
@@ -1035,7 +1217,7 @@ func (m *msgAcc) object(d *decoder) error {
 			role, ok := "", false
 			switch k {
 			case tStr:
-				role = trimmed(scalar{k, d.lx.val})
+				role = d.intern(d.lx.val)
 				ok = role != ""
 			case tTrue, tFalse:
 				isBot := string(nkb) == "isbot"

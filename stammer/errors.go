@@ -19,6 +19,13 @@ import (
 // explain the missing setting to the model instead of crashing at launch.
 var ErrNoToken = errors.New("no Stammer API token is configured: set STAMMER_API_TOKEN to your agency's API token and restart the MCP server")
 
+// ErrRedirectRefused is matched (errors.Is) by the error of a call whose
+// answer redirected to another host or scheme, or redirected too often.
+// Following it would send the token elsewhere, so it is never retried and
+// another attempt will not help: STAMMER_BASE_URL is probably not the API's
+// own domain.
+var ErrRedirectRefused = errors.New("stammer: redirect refused")
+
 // APIError is a response with a status other than 200, 201 or 202 (the
 // statuses Stammer's docs treat as success).
 type APIError struct {
@@ -33,6 +40,9 @@ type APIError struct {
 	// or 503), zero when it did not say. Added beyond the agreed API so the
 	// tools can tell the model how long to wait.
 	RetryAfter time.Duration
+	// Attempts is how many requests were made before giving up, when the
+	// status was retried (429, 502, 503, 504); 0 or 1 means one request.
+	Attempts int
 }
 
 // Error returns e.g. "Stammer API answered 401 Unauthorized: Invalid token.".
@@ -47,6 +57,9 @@ func (e *APIError) Error() string {
 	}
 	if e.RetryAfter > 0 {
 		msg += fmt.Sprintf(" (retry after %s)", e.RetryAfter.Round(time.Second))
+	}
+	if e.Attempts > 1 {
+		msg += fmt.Sprintf(" (after %d attempts)", e.Attempts)
 	}
 	return msg
 }
@@ -106,6 +119,11 @@ var errTooDeep = fmt.Errorf("JSON nested deeper than %d levels", maxDepth)
 type requestError struct {
 	msg  string
 	errs []error
+	// dropped marks a connection dropped before the answer was complete,
+	// which is worth retrying.
+	dropped bool
+	// attempts is how many requests were made, when more than one.
+	attempts int
 }
 
 func (e *requestError) Error() string   { return e.msg }

@@ -82,6 +82,16 @@ func (s scalar) isString() bool { return s.kind == tStr }
 
 const lexBufSize = 64 << 10
 
+// maxTokenBytes bounds one string or number literal. A token must sit
+// whole in the buffer, so without a bound one giant string (a 1 GiB body
+// that is a single value) would grow the buffer by doubling up to the body
+// cap, and briefly to one and a half times it. Real messages are
+// kilobytes; 16 MiB is absurd already.
+const maxTokenBytes = 16 << 20
+
+// errTokenTooLong refuses a string or number over maxTokenBytes.
+var errTokenTooLong = fmt.Errorf("a single JSON string or number is longer than %d MiB", maxTokenBytes>>20)
+
 func newLexer(r io.Reader) *lexer {
 	return &lexer{r: r, buf: make([]byte, 0, lexBufSize), stack: make([]byte, 0, 16)}
 }
@@ -132,6 +142,9 @@ func (l *lexer) fill() (shift int, err error) {
 			l.off += int64(l.pos)
 			shift, l.pos = shift+l.pos, 0
 		} else {
+			if len(l.buf)-l.pos >= maxTokenBytes {
+				return shift, errTokenTooLong
+			}
 			nb := make([]byte, len(l.buf)-l.pos, 2*cap(l.buf))
 			copy(nb, l.buf[l.pos:])
 			l.off += int64(l.pos)

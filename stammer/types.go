@@ -10,7 +10,10 @@
 // model sees.
 package stammer
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // SourcePlatforms lists the documented values of the sourcePlatform filter,
 // spelt exactly as the API documents them (including "embeded", "API" and
@@ -137,10 +140,59 @@ type ListResult struct {
 	// Skipped counts list items that were not JSON objects and could not be
 	// decoded; they are reported, never silently dropped.
 	Skipped int
+	// Duplicates counts conversations that a later page repeated (same
+	// uuid or id) and that were kept once: offset paging repeats one when
+	// new conversations arrive while the pages are read.
+	Duplicates int
 	// Shape names the response shape that was recognised ("envelope",
 	// "array", "results", "conversations", "data.results", ...), for logs and
 	// debugging.
 	Shape string
-	// Bytes is the size of the response body.
+	// Bytes is the size of the response body (of every page together).
 	Bytes int64
+	// DecodedBytes is about how much memory the decoded conversations
+	// hold (structs and strings, rounded up as the allocator does), which
+	// the body cap bounds as well as Bytes. A cache sizing itself by
+	// results should count max(Bytes, DecodedBytes).
+	DecodedBytes int64
+	// Pages is how many pages were fetched and joined: 1 unless the API
+	// answered with "next" links that were followed.
+	Pages int
+	// Truncated says why a "next" link was not followed, when one was
+	// left (Next then holds it): the page cap, a link to another host, or
+	// a link back to a page already read. "" when the API sent no further
+	// link. Callers must tell the user the result is partial.
+	Truncated Truncation
+}
+
+// Truncation says why ListConversations stopped before the API's last page.
+type Truncation string
+
+const (
+	// TruncatedPageCap: the call fetched Config.MaxPages pages and stopped.
+	TruncatedPageCap Truncation = "page_cap"
+	// TruncatedOtherHost: the next link pointed at another scheme or host,
+	// where the token must not go.
+	TruncatedOtherHost Truncation = "other_host"
+	// TruncatedLoop: the next link pointed at a page already read.
+	TruncatedLoop Truncation = "loop"
+)
+
+// Note explains the truncation in a sentence for the model (with the
+// numbers of r), or "" when r is complete.
+func (r *ListResult) Note() string {
+	n := len(r.Conversations)
+	switch r.Truncated {
+	case TruncatedPageCap:
+		s := fmt.Sprintf("Partial result: the Stammer API answered in pages and only the first %d pages (%d conversations) were read, the most one call fetches", r.Pages, n)
+		if r.Count > n {
+			s += fmt.Sprintf("; the API reports %d in all", r.Count)
+		}
+		return s + ". Narrow the query (a shorter startDate–endDate range, one chatbot or one sourcePlatform) to cover everything."
+	case TruncatedOtherHost:
+		return fmt.Sprintf("Partial result: after %d page(s) (%d conversations) the Stammer API linked its next page on another host, which was not followed so that the API token is not sent there. Check STAMMER_BASE_URL is the agency's API domain.", r.Pages, n)
+	case TruncatedLoop:
+		return fmt.Sprintf("Partial result: after %d page(s) (%d conversations) the Stammer API's next link pointed back at a page already read, so reading stopped.", r.Pages, n)
+	}
+	return ""
 }

@@ -33,7 +33,7 @@ func TestBindForgivesSlipsAndRefusesMistakes(t *testing.T) {
 		{"number for bool", map[string]any{"onlyDeletedConversations": float64(0)}, nil, "onlyDeletedConversations must be true or false, got a number"},
 		{"number for string", map[string]any{"startDate": float64(2026)}, nil, "startDate must be a string, got a number"},
 		{"object for string", map[string]any{"chatbot_uuid": map[string]any{}}, nil, "chatbot_uuid must be a string, got an object"},
-		{"unknown name lists valid ones", map[string]any{"bot": 1}, nil, `unknown parameter "bot". Valid parameters: chatbot_id, chatbot_uuid, conversation_number, endDate, limit, max_tokens, offset, onlyDeletedConversations, search, sourcePlatform, startDate`},
+		{"unknown name lists valid ones", map[string]any{"bot": 1}, nil, `unknown parameter "bot". Valid parameters: chart, chatbot_id, chatbot_uuid, conversation_number, endDate, limit, max_tokens, offset, onlyDeletedConversations, search, sourcePlatform, startDate`},
 		{"misspelt name gets a suggestion", map[string]any{"chatbotId": 1, "start_date": "2026-01-01"}, nil, `Did you mean "chatbot_id" instead of "chatbotId", "startDate" instead of "start_date"?`},
 		{"array args", []any{1}, nil, "arguments must be a JSON object"},
 		{"raw array", json.RawMessage(`[1]`), nil, "arguments must be a JSON object"},

@@ -79,6 +79,7 @@ type ConversationInsightsResult struct {
 	Cuts      []string `json:"cuts,omitempty" jsonschema_description:"What was left out to fit the output budget."`
 	Chart     string   `json:"chart,omitempty" jsonschema_description:"Describes the attached PNG chart, when chart=true."`
 	FetchedAt string   `json:"fetched_at,omitempty" jsonschema_description:"When the data was fetched from Stammer, RFC 3339 UTC."`
+	Partial   string   `json:"partial,omitempty" jsonschema_description:"Set when the API's pages were not all read: why, and how to cover everything."`
 
 	full  Analysis // before budget cuts
 	level int      // how much has been cut
@@ -90,6 +91,7 @@ func (r *ConversationInsightsResult) LogCount() int { return r.Total }
 
 // Handle answers one call.
 func (t *ConversationInsights) Handle(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	ctx = withProgress(ctx, req)
 	if !t.deps.Client.HasToken() {
 		return errorResult(NoTokenMessage), nil
 	}
@@ -116,7 +118,7 @@ func (t *ConversationInsights) Handle(ctx context.Context, req mcp.CallToolReque
 	idx := matching(cs, search)
 	r := &ConversationInsightsResult{
 		Demo: t.deps.Demo, Filters: Filters(q), Search: search, Fetched: len(cs),
-		Totals: aggregate(cs, idx, q.StartDate, q.EndDate), FetchedAt: rfc3339(got.at),
+		Totals: aggregate(cs, idx, q.StartDate, q.EndDate), FetchedAt: rfc3339(got.at), Partial: got.res.Note(),
 	}
 	newestFirst(cs, idx)
 	r.full = analyze(t.lex, cs, idx, r.Period)
@@ -235,6 +237,9 @@ func (r *ConversationInsightsResult) text() string {
 		b.WriteString("No conversations matched, so there is nothing to analyse.\n")
 		b.WriteString(r.Filters.emptyHints())
 		return b.String()
+	}
+	if r.Partial != "" {
+		b.WriteString("Note: " + r.Partial + "\n")
 	}
 	a := &r.Analysis
 	fmt.Fprintf(&b, "Over %s (%s user messages, %s bot answers)", count(r.Total, "conversation"), num(a.UserMessages), num(a.BotMessages))

@@ -1,8 +1,11 @@
 package tools
 
 import (
+	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"image/png"
 	"os"
 	"strings"
 	"testing"
@@ -244,5 +247,46 @@ func TestOperatorFallbackPhrases(t *testing.T) {
 	os.WriteFile(empty, []byte("# nothing\n"), 0o600)
 	if _, err := LoadFallbacks(empty); err == nil {
 		t.Error("an empty phrase file was accepted")
+	}
+}
+
+func TestChartIsAttachedAndCounted(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	for _, tc := range []struct{ tool, args string }{
+		{"conversation_insights", `{"chatbot_id":17,"startDate":"2026-11-01","endDate":"2026-11-24","chart":true,"onlyDeletedConversations":false}`},
+		{"list_conversations", `{"chatbot_id":17,"chart":true,"onlyDeletedConversations":false}`},
+		{"list_conversations", `{"chatbot_id":17,"chart":true,"max_tokens":1500,"onlyDeletedConversations":false}`},
+	} {
+		res := h.call(t, tc.tool, tc.args)
+		if res.IsError || len(res.Content) != 2 {
+			t.Fatalf("%s: isError=%v, %d contents", tc.tool, res.IsError, len(res.Content))
+		}
+		img, ok := res.Content[1].(mcp.ImageContent)
+		if !ok || img.MIMEType != "image/png" {
+			t.Fatalf("second content is %T, want a PNG image", res.Content[1])
+		}
+		raw, err := base64.StdEncoding.DecodeString(img.Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := png.DecodeConfig(bytes.NewReader(raw))
+		if err != nil || cfg.Width > 900 || cfg.Height > 450 || len(raw) > 80<<10 {
+			t.Errorf("chart %dx%d, %d bytes, %v", cfg.Width, cfg.Height, len(raw), err)
+		}
+		budget := DefaultMaxOutputTokens
+		if strings.Contains(tc.args, "max_tokens") {
+			budget = 1500
+		}
+		used, _ := tokens(text(res), res.StructuredContent)
+		if used+imageTokens(cfg.Width, cfg.Height) > budget {
+			t.Errorf("%s: text %d + image %d tokens over the budget %d", tc.args, used, imageTokens(cfg.Width, cfg.Height), budget)
+		}
+		if !strings.Contains(text(res), "Chart: a 900×450 PNG") {
+			t.Errorf("text does not mention the chart")
+		}
+	}
+	// Without chart=true there is no image.
+	if res := h.call(t, "list_conversations", `{"chatbot_id":17,"onlyDeletedConversations":false}`); len(res.Content) != 1 {
+		t.Errorf("%d contents without chart", len(res.Content))
 	}
 }

@@ -55,7 +55,11 @@ func upstreamMessage(err error, c *stammer.Client, timeout string) string {
 	case errors.Is(err, context.Canceled):
 		return "The call was cancelled before the Stammer API answered."
 	case errors.As(err, &bigErr):
-		return err.Error() + ". Narrow the query (a shorter startDate–endDate range, one chatbot or one sourcePlatform)."
+		// The client's message already says how to narrow the query.
+		msg := err.Error()
+		return strings.ToUpper(msg[:1]) + msg[1:] + "."
+	case errors.Is(err, stammer.ErrRedirectRefused):
+		return "The call failed: " + err.Error() + ". STAMMER_BASE_URL must be the API's own domain (the one the dashboard is served from); the token is never sent to another host."
 	case errors.As(err, &decErr):
 		return "The Stammer API's answer could not be read: " + err.Error() +
 			". This may be temporary; try again. If it persists, check STAMMER_BASE_URL points at the Stammer API."
@@ -69,10 +73,14 @@ func upstreamMessage(err error, c *stammer.Client, timeout string) string {
 // apiMessage turns an HTTP error status into advice; the API's own message
 // is always quoted because it is the most specific fact we have.
 func apiMessage(e *stammer.APIError, c *stammer.Client) string {
-	head := fmt.Sprintf("Stammer API error %d %s: %s", e.Status, http.StatusText(e.Status), e.Message)
-	if !strings.HasSuffix(head, ".") {
-		head += "."
+	head := fmt.Sprintf("Stammer API error %d %s", e.Status, http.StatusText(e.Status))
+	if e.Message != "" && e.Message != http.StatusText(e.Status) {
+		head += ": " + strings.TrimSuffix(e.Message, ".")
 	}
+	if e.Attempts > 1 {
+		head += fmt.Sprintf(" (after %d attempts)", e.Attempts)
+	}
+	head += "."
 	switch {
 	case e.Status == http.StatusUnauthorized:
 		return head + " The token was refused by " + c.Host() + ". Check STAMMER_API_TOKEN (or the --token-file) " +

@@ -155,7 +155,8 @@ func (f *fetcher) run(ctx context.Context, q stammer.Query, fl *flight) {
 // store caches res, evicting least recently used entries to stay within
 // the bounds. A result larger than the whole cache is not kept. f.mu held.
 func (f *fetcher) store(q stammer.Query, res *stammer.ListResult, at time.Time) {
-	size := max(res.Bytes, 1)
+	// Decoded results can take more memory than their body; count the larger.
+	size := max(res.Bytes, res.DecodedBytes, 1)
 	if size > f.maxBytes {
 		return
 	}

@@ -97,6 +97,7 @@ func newGetConversation(d Deps, f *fetcher) (server.ServerTool, *GetConversation
 
 // Handle answers one call.
 func (t *GetConversation) Handle(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	ctx = withProgress(ctx, req)
 	if !t.deps.Client.HasToken() {
 		return errorResult(NoTokenMessage), nil
 	}

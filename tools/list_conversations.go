@@ -53,6 +53,7 @@ type ListConversationsParams struct {
 	Limit     int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Ours: conversations to list, default 20, at most 100. Totals always cover every match, so a larger page is rarely needed."`
 	Offset    int    `json:"offset,omitempty" jsonschema:"minimum=0" jsonschema_description:"Ours: how many of the newest matching conversations to skip; the result gives the exact next call."`
 	MaxTokens int    `json:"max_tokens,omitempty" jsonschema:"minimum=1000" jsonschema_description:"Ours: lower the output budget of this call, in tokens (the server's budget is the default and the maximum)."`
+	Chart     bool   `json:"chart,omitempty" jsonschema_description:"Ours: also return a PNG chart of conversations per day (or week) stacked by platform, for clients that show images."`
 }
 
 // JSONSchemaExtend adds what tags cannot carry without drift: the enum comes
@@ -159,6 +160,7 @@ func NewListConversations(d Deps, f *fetcher) (server.ServerTool, error) {
 
 // Handle answers one call.
 func (t *ListConversations) Handle(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	ctx = withProgress(ctx, req)
 	if !t.deps.Client.HasToken() {
 		return errorResult(NoTokenMessage), nil
 	}
@@ -178,11 +180,22 @@ func (t *ListConversations) Handle(ctx context.Context, req mcp.CallToolRequest)
 		return errorResult(t.deps.explain(err)), nil
 	}
 	r := newListResult(p, q, got, t.deps.Demo)
-	text, sc, err := fit(r, t.deps.budgetFor(p.MaxTokens))
+	var image []mcp.Content
+	budget := t.deps.budgetFor(p.MaxTokens)
+	if p.Chart {
+		img, desc, cost, err := renderChart(got.res.Conversations, r.matches, r.Totals, r.Filters)
+		if err != nil {
+			r.Chart = "no chart: " + err.Error()
+		} else {
+			r.Chart, budget = desc, budget-cost
+			image = append(image, mcp.NewImageContent(img, "image/png"))
+		}
+	}
+	text, sc, err := fit(r, budget)
 	if err != nil {
 		return errorResult("The result does not fit the output budget: " + err.Error() + ". Call again without max_tokens, or with a narrower query."), nil
 	}
-	return &mcp.CallToolResult{Content: []mcp.Content{mcp.NewTextContent(text)}, StructuredContent: sc}, nil
+	return &mcp.CallToolResult{Content: append([]mcp.Content{mcp.NewTextContent(text)}, image...), StructuredContent: sc}, nil
 }
 
 // Filters echoes the query as it was sent upstream.
@@ -248,9 +261,13 @@ type ListConversationsResult struct {
 	SkippedItems  int                `json:"skipped_items,omitempty" jsonschema_description:"Items in the API's answer that were not conversations and are in no count."`
 	APICount      *int               `json:"api_count,omitempty" jsonschema_description:"The total the API itself reported, when it reported one."`
 	MorePages     bool               `json:"more_pages,omitempty" jsonschema_description:"True when the API said it has further pages that this result does not include."`
+	Truncated     string             `json:"truncated,omitempty" jsonschema:"enum=page_cap,enum=other_host,enum=loop" jsonschema_description:"Why the API's pages were not all read: page_cap (too many pages), other_host (a next link to another host, not followed to protect the token) or loop."`
 	FetchedAt     string             `json:"fetched_at,omitempty" jsonschema_description:"When the data was fetched from Stammer, RFC 3339 UTC (results are cached for a minute)."`
+	Chart         string             `json:"chart,omitempty" jsonschema_description:"Describes the attached PNG chart, when chart=true."`
 
 	params  ListConversationsParams // the call, for the next-page arguments
+	partial string                  // the client's note on a partial result
+	matches []int                   // indexes of the matching conversations, newest first
 	limit   int                     // page size asked for
 	all     []ConversationItem      // the page before budget cuts
 	dropped int                     // items cut from the end of the page
@@ -291,6 +308,8 @@ func newListResult(p ListConversationsParams, q stammer.Query, got fetched, demo
 		Offset:       p.Offset,
 		SkippedItems: res.Skipped,
 		MorePages:    res.Next != "",
+		Truncated:    string(res.Truncated),
+		partial:      res.Note(),
 		FetchedAt:    rfc3339(got.at),
 		params:       p,
 		limit:        cmp.Or(p.Limit, defaultLimit),
@@ -300,6 +319,7 @@ func newListResult(p ListConversationsParams, q stammer.Query, got fetched, demo
 		r.APICount = &n
 	}
 	newestFirst(cs, idx)
+	r.matches = idx
 	lo := min(p.Offset, len(idx))
 	hi := min(lo+r.limit, len(idx))
 	several := q.ChatbotID == 0 && q.ChatbotUUID == ""
@@ -432,6 +452,9 @@ func (r *ListConversationsResult) text() string {
 	if len(page) > 0 {
 		b.WriteString("One transcript: get_conversation " + transcriptArgs(r.Filters, page[0]) + "\n")
 	}
+	if r.Chart != "" {
+		b.WriteString("Chart: " + r.Chart + "\n")
+	}
 	return b.String()
 }
 
@@ -444,7 +467,10 @@ func (r *ListConversationsResult) writeNotes(b *strings.Builder) {
 	if r.APICount != nil && *r.APICount != r.Fetched {
 		fmt.Fprintf(b, "- note: the API reported a total of %s but sent %s.\n", num(*r.APICount), num(r.Fetched))
 	}
-	if r.MorePages {
+	switch {
+	case r.partial != "":
+		b.WriteString("- note: " + r.partial + "\n")
+	case r.MorePages:
 		b.WriteString("- note: the API said it has more pages, which are not included; narrow startDate/endDate to cover fewer conversations per call.\n")
 	}
 	for _, c := range r.Cuts {

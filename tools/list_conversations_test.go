@@ -101,6 +101,7 @@ func TestListConversationsInputSchema(t *testing.T) {
 		"limit":                    {"type": "integer", "minimum": 1.0, "maximum": 100.0},
 		"offset":                   {"type": "integer", "minimum": 0.0},
 		"max_tokens":               {"type": "integer", "minimum": 1000.0},
+		"chart":                    {"type": "boolean"},
 	}
 	if len(s.Properties) != len(want) {
 		t.Errorf("properties = %v, want exactly %d", s.Properties, len(want))

@@ -91,27 +91,31 @@ func BenchmarkSummary(b *testing.B) {
 		}
 		got := fetched{res: res, at: fixed}
 		name := "K=" + strconv.Itoa(k)
-		b.Run(name+"/aggregate", func(b *testing.B) {
-			idx := make([]int, len(res.Conversations))
-			for i := range idx {
-				idx[i] = i
-			}
-			b.ReportAllocs()
-			for b.Loop() {
-				t := aggregate(res.Conversations, idx, q.StartDate, q.EndDate)
-				if t.Total != k {
-					b.Fatalf("total %d, want %d", t.Total, k)
+		// -short keeps fit (the whole of the work); its parts and the
+		// search variant run in full runs only.
+		if !testing.Short() {
+			b.Run(name+"/aggregate", func(b *testing.B) {
+				idx := make([]int, len(res.Conversations))
+				for i := range idx {
+					idx[i] = i
 				}
-			}
-		})
-		b.Run(name+"/build", func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if r := newListResult(p, q, got, false); r.Total != k {
-					b.Fatalf("total %d, want %d", r.Total, k)
+				b.ReportAllocs()
+				for b.Loop() {
+					t := aggregate(res.Conversations, idx, q.StartDate, q.EndDate)
+					if t.Total != k {
+						b.Fatalf("total %d, want %d", t.Total, k)
+					}
 				}
-			}
-		})
+			})
+			b.Run(name+"/build", func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if r := newListResult(p, q, got, false); r.Total != k {
+						b.Fatalf("total %d, want %d", r.Total, k)
+					}
+				}
+			})
+		}
 		b.Run(name+"/fit", func(b *testing.B) {
 			b.ReportAllocs()
 			var out int
@@ -126,16 +130,18 @@ func BenchmarkSummary(b *testing.B) {
 			}
 			b.ReportMetric(float64(out), "out-tokens")
 		})
-		b.Run(name+"/search", func(b *testing.B) {
-			ps := p
-			ps.Search = "appointment"
-			b.ReportAllocs()
-			for b.Loop() {
-				r := newListResult(ps, q, got, false)
-				if _, _, err := fit(r, DefaultMaxOutputTokens); err != nil {
-					b.Fatal(err)
+		if !testing.Short() {
+			b.Run(name+"/search", func(b *testing.B) {
+				ps := p
+				ps.Search = "appointment"
+				b.ReportAllocs()
+				for b.Loop() {
+					r := newListResult(ps, q, got, false)
+					if _, _, err := fit(r, DefaultMaxOutputTokens); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-		})
+			})
+		}
 	}
 }

@@ -7,8 +7,16 @@
 // GET /{lang}/chatbot/api/v1/conversations/ (token auth, the seven query
 // parameters, mutual exclusion of chatbot_id and chatbot_uuid, date order,
 // the eleven source platforms), serves realistic multilingual fixtures,
-// records every request, and can be made to misbehave (status codes,
-// Retry-After, delays, truncated or huge bodies, redirects).
+// records every request, and can be made to misbehave (Fault: status codes,
+// Retry-After, delays, connection resets, slow-drip and truncated bodies,
+// huge bodies generated on the fly, redirects) or to answer in DRF pages
+// (Paging, with next links to itself or to another host).
+//
+// The record says how each request ended (Request.Status, BodyBytes) and
+// whether, and when, the client gave up before the answer was complete
+// (Request.CancelledAt); WaitRequests and WaitCancelled let a test act while
+// a request is in flight and assert that cancelling a call stopped its
+// upstream request, and how fast.
 //
 // The response body of the real API is undocumented, so the server can
 // answer in several envelopes (Shape) and message styles (Style); a client

@@ -146,6 +146,27 @@ func encodeList(cs []*Conversation, sh Shape, st Style) []byte {
 	return b
 }
 
+// encodePage is one DRF page: {"count", "next", "previous", "results"},
+// with null for an absent link.
+func encodePage(cs []*Conversation, count int, next, prev string, st Style) []byte {
+	b := make([]byte, 0, estimateSize(cs)+len(next)+len(prev))
+	link := func(b []byte, s string) []byte {
+		if s == "" {
+			return append(b, "null"...)
+		}
+		return appendString(b, s)
+	}
+	b = append(b, `{"count":`...)
+	b = strconv.AppendInt(b, int64(count), 10)
+	b = append(b, `,"next":`...)
+	b = link(b, next)
+	b = append(b, `,"previous":`...)
+	b = link(b, prev)
+	b = append(b, `,"results":`...)
+	b = appendArray(b, cs, st)
+	return append(b, '}')
+}
+
 // encodeOne is the retrieve endpoint's body: always the envelope, with the
 // conversation object as data.
 func encodeOne(c *Conversation, st Style) []byte {

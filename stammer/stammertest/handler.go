@@ -185,7 +185,7 @@ func (s *Server) route(r *http.Request) response {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		return jsonMessage(http.StatusMethodNotAllowed, "detail", `Method "`+r.Method+`" not allowed.`)
 	}
-	shape, style := s.current()
+	shape, style, paging := s.current()
 	if kind == pathOne {
 		c, ok := s.data.byUUID[uuid]
 		if !ok {
@@ -193,7 +193,7 @@ func (s *Server) route(r *http.Request) response {
 		}
 		return jsonResponse(http.StatusOK, encodeOne(c, style))
 	}
-	return s.list(r.URL.Query(), shape, style)
+	return s.list(r, shape, style, paging)
 }
 
 // authenticate enforces "Authorization: Token <token>" exactly. The
@@ -269,8 +269,10 @@ func parseDate(s string) (time.Time, bool) {
 // parameter at fault, so the product can relay it to the model.
 func badRequest(msg string) response { return jsonMessage(http.StatusBadRequest, "message", msg) }
 
-// list serves the conversations endpoint: validation, then the filters.
-func (s *Server) list(q url.Values, sh Shape, st Style) response {
+// list serves the conversations endpoint: validation, then the filters,
+// then (when paging is on) the page.
+func (s *Server) list(r *http.Request, sh Shape, st Style, pg Paging) response {
+	q := r.URL.Query()
 	idStr, haveID := lastValue(q, "chatbot_id")
 	uuidStr, haveUUID := lastValue(q, "chatbot_uuid")
 	if haveID && haveUUID {
@@ -360,5 +362,46 @@ func (s *Server) list(q url.Values, sh Shape, st Style) response {
 		}
 		out = append(out, c)
 	}
+	if pg.Size > 0 {
+		return s.page(r, out, st, pg)
+	}
 	return jsonResponse(http.StatusOK, encodeList(out, sh, st))
+}
+
+// page answers one DRF page of out. Links keep the request's query, with
+// page set, on this server or on pg.LinkBase.
+func (s *Server) page(r *http.Request, out []*Conversation, st Style, pg Paging) response {
+	n := int64(1)
+	if v, ok := lastValue(r.URL.Query(), "page"); ok {
+		var valid bool
+		if n, valid = positiveInt(v); !valid {
+			return jsonMessage(http.StatusNotFound, "detail", "Invalid page.")
+		}
+	}
+	pages := max((int64(len(out))+int64(pg.Size)-1)/int64(pg.Size), 1)
+	if n > pages {
+		return jsonMessage(http.StatusNotFound, "detail", "Invalid page.")
+	}
+	base := s.URL
+	if pg.LinkBase != "" {
+		base = strings.TrimSuffix(pg.LinkBase, "/")
+	}
+	link := func(page int64) string {
+		q := r.URL.Query()
+		q.Set("page", strconv.FormatInt(page, 10))
+		return base + r.URL.Path + "?" + q.Encode()
+	}
+	var next, prev string
+	switch {
+	case pg.Loop:
+		next = link(1)
+	case n < pages:
+		next = link(n + 1)
+	}
+	if n > 1 {
+		prev = link(n - 1)
+	}
+	lo := min(int((n-1)*int64(pg.Size)), len(out))
+	hi := min(lo+pg.Size, len(out))
+	return jsonResponse(http.StatusOK, encodePage(out[lo:hi], len(out), next, prev, st))
 }

@@ -1,6 +1,8 @@
 package stammertest
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"io"
 	"log"
@@ -11,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -79,6 +82,19 @@ type Request struct {
 	Header http.Header
 	// At is when the server received the request.
 	At time.Time
+	// Status is the status code the server answered with, set once the
+	// answer is complete; 0 while it is in progress, and when nothing was
+	// answered (a Reset fault, or the client gave up first).
+	Status int
+	// BodyBytes is how many body bytes the server wrote, set once the
+	// answer is complete or abandoned. With a HugeBody fault it shows how
+	// far a client read before it stopped (plus what the sockets buffered).
+	BodyBytes int64
+	// CancelledAt is when the server saw the client give up (close the
+	// connection, or cancel the request) before the answer was complete,
+	// or Close cut it short; zero when it did not. It is how a test asserts that cancelling a
+	// call stops its upstream request, and how fast (see WaitCancelled).
+	CancelledAt time.Time
 }
 
 // Fault makes the server misbehave, to test retries, timeouts, error
@@ -104,6 +120,44 @@ type Fault struct {
 	// Times is how many requests the fault applies to before it clears
 	// itself; 0 means until ClearFault or SetFault.
 	Times int
+	// Reset drops the connection with a TCP reset instead of answering
+	// (after Delay), as a crashing proxy or a load balancer does; the
+	// client sees "connection reset by peer". Through Handler, with no
+	// connection to reset, nothing is written.
+	Reset bool
+	// Drip sends the body slowly: DripBytes bytes (default 1) every Drip,
+	// each flushed, until the body is sent or the client gives up. The
+	// status and headers go out at once, so only a deadline on the whole
+	// call, not a header timeout, can stop it. It applies to Body (with
+	// Status) or to the normal answer (Status 0).
+	Drip      time.Duration
+	DripBytes int
+	// HugeBody replaces the body with a generated, valid list body of
+	// exactly this many bytes (see HugeBody), produced as it is written so
+	// that even gigabytes cost the server no memory. Status 0 means 200.
+	// Content-Length is declared unless Chunked is set.
+	HugeBody int64
+	// Chunked sends the body without Content-Length (chunked encoding), so
+	// that a client can only learn its size by reading it.
+	Chunked bool
+}
+
+// Paging makes the list endpoint answer in Django REST Framework pages:
+// {"count", "next", "previous", "results"}, Size conversations per page,
+// selected with ?page=N (N from 1; an invalid or out-of-range page is a
+// 404 {"detail": "Invalid page."}, as DRF answers). The real API is not
+// known to page; this exists to test a client that follows "next" links.
+type Paging struct {
+	// Size is the number of conversations per page; 0 turns paging off.
+	Size int
+	// LinkBase replaces the scheme and host of the next and previous
+	// links, e.g. another server's URL to test that a client does not
+	// follow a link (and send its token) to another host. "" means this
+	// server's own URL.
+	LinkBase string
+	// Loop makes every next link point at the first page, to test that a
+	// client stops rather than walking in circles.
+	Loop bool
 }
 
 // Server is a fake Stammer API listening on loopback. It is safe for
@@ -120,11 +174,13 @@ type Server struct {
 	done    chan struct{} // closed by Close, to end pending delays
 	once    sync.Once
 
-	mu    sync.Mutex
-	reqs  []Request
-	fault *Fault
-	shape Shape
-	style Style
+	mu      sync.Mutex
+	reqs    []*Request    // updated in place as answers complete
+	changed chan struct{} // closed and replaced whenever reqs changes
+	fault   *Fault
+	shape   Shape
+	style   Style
+	paging  Paging
 }
 
 // New starts a server on 127.0.0.1 with a free port and returns it. The
@@ -168,11 +224,12 @@ func newServer(opts []Option) *Server {
 		cs = defaultFixtures()
 	}
 	s := &Server{
-		cfg:   cfg,
-		data:  newDataset(cs),
-		done:  make(chan struct{}),
-		shape: cfg.shape,
-		style: cfg.style,
+		cfg:     cfg,
+		data:    newDataset(cs),
+		done:    make(chan struct{}),
+		changed: make(chan struct{}),
+		shape:   cfg.shape,
+		style:   cfg.style,
 	}
 	s.handler = http.HandlerFunc(s.serveHTTP)
 	return s
@@ -199,14 +256,76 @@ func (s *Server) Handler() http.Handler { return s.handler }
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return slices.Clone(s.reqs)
+	return s.requestsLocked()
+}
+
+func (s *Server) requestsLocked() []Request {
+	out := make([]Request, len(s.reqs))
+	for i, r := range s.reqs {
+		out[i] = *r
+	}
+	return out
 }
 
 // ResetRequests forgets the recorded requests, e.g. between subtests.
+// Answers still in progress complete unrecorded.
 func (s *Server) ResetRequests() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.reqs = nil
+	s.notifyLocked()
+}
+
+// WaitRequests waits until at least n requests have been received, or
+// timeout passes; it reports whether they arrived. A test uses it to act
+// (cancel, close) while a request is known to be in flight.
+func (s *Server) WaitRequests(n int, timeout time.Duration) bool {
+	_, ok := s.waitFor(timeout, func(rs []*Request) (Request, bool) {
+		return Request{}, len(rs) >= n
+	})
+	return ok
+}
+
+// WaitCancelled waits until the server has seen a client give up on a
+// request before its answer was complete, and returns that request (the
+// first such, with CancelledAt set); ok is false if none did within
+// timeout.
+func (s *Server) WaitCancelled(timeout time.Duration) (Request, bool) {
+	return s.waitFor(timeout, func(rs []*Request) (Request, bool) {
+		for _, r := range rs {
+			if !r.CancelledAt.IsZero() {
+				return *r, true
+			}
+		}
+		return Request{}, false
+	})
+}
+
+// waitFor polls cond on every change to the record until it holds or the
+// timeout passes.
+func (s *Server) waitFor(timeout time.Duration, cond func([]*Request) (Request, bool)) (Request, bool) {
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	for {
+		s.mu.Lock()
+		r, ok := cond(s.reqs)
+		ch := s.changed
+		s.mu.Unlock()
+		if ok {
+			return r, true
+		}
+		select {
+		case <-ch:
+		case <-t.C:
+			return Request{}, false
+		}
+	}
+}
+
+// notifyLocked wakes every waitFor. s.mu held.
+func (s *Server) notifyLocked() {
+	close(s.changed)
+	s.changed = make(chan struct{})
 }
 
 // SetFault makes the server misbehave from the next request on, replacing
@@ -232,6 +351,14 @@ func (s *Server) SetShape(sh Shape) {
 	s.shape = sh
 }
 
+// SetPaging makes the list endpoint answer in pages from the next request
+// on (see Paging); SetPaging(Paging{}) turns paging off.
+func (s *Server) SetPaging(p Paging) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.paging = p
+}
+
 // SetStyle sets the message style used from the next response on.
 func (s *Server) SetStyle(st Style) {
 	s.mu.Lock()
@@ -239,11 +366,10 @@ func (s *Server) SetStyle(st Style) {
 	s.style = st
 }
 
-// record stores r and returns its index in s.reqs. The index is what a
-// later addition (such as marking a request whose client cancelled during
-// a Delay) would use to update the record.
-func (s *Server) record(r *http.Request) int {
-	req := Request{
+// record stores r and returns the record, which the handler updates as
+// the answer completes (through update, under the lock).
+func (s *Server) record(r *http.Request) *Request {
+	req := &Request{
 		Method: r.Method,
 		Path:   r.URL.Path,
 		Query:  r.URL.Query(),
@@ -253,7 +379,16 @@ func (s *Server) record(r *http.Request) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.reqs = append(s.reqs, req)
-	return len(s.reqs) - 1
+	s.notifyLocked()
+	return req
+}
+
+// update changes a recorded request under the lock and wakes waiters.
+func (s *Server) update(req *Request, f func(*Request)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f(req)
+	s.notifyLocked()
 }
 
 // takeFault returns the current fault, if any, and counts it down.
@@ -273,11 +408,11 @@ func (s *Server) takeFault() (Fault, bool) {
 	return f, true
 }
 
-// current returns the shape and style for one response.
-func (s *Server) current() (Shape, Style) {
+// current returns the shape, style and paging for one response.
+func (s *Server) current() (Shape, Style, Paging) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.shape, s.style
+	return s.shape, s.style, s.paging
 }
 
 // wait sleeps for d and reports whether it completed; false means the
@@ -304,24 +439,77 @@ type response struct {
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	s.record(r)
+	req := s.record(r)
+	// The request's context ends when the client closes the connection
+	// (net/http watches it while the handler runs) or when the handler
+	// returns; only the first, before the answer is complete, is a
+	// cancellation.
+	var complete atomic.Bool
+	left := func() {
+		at := time.Now()
+		s.update(req, func(q *Request) {
+			if q.CancelledAt.IsZero() {
+				q.CancelledAt = at
+			}
+		})
+	}
+	stop := context.AfterFunc(r.Context(), func() {
+		if !complete.Load() {
+			left()
+		}
+	})
+	var (
+		status  int
+		written int64
+	)
+	defer func() {
+		// net/http cancels the context only after the handler returns, so
+		// a context already done here means the client left (or the server
+		// is closing): the handler saw it first, the after-func may not
+		// have run yet.
+		if r.Context().Err() != nil {
+			left()
+		}
+		complete.Store(true)
+		stop()
+		s.update(req, func(q *Request) { q.Status, q.BodyBytes = status, written })
+	}()
+
 	f, faulted := s.takeFault()
 	if faulted && f.Delay > 0 && !s.wait(r.Context(), f.Delay) {
 		// The client gave up (or the server is closing): write nothing, as
-		// a slow upstream never got to answer. To record the cancellation,
-		// keep record's index and flag that Request here.
+		// a slow upstream never got to answer.
+		return
+	}
+	if faulted && f.Reset {
+		resetConn(w)
 		return
 	}
 	var res response
-	if faulted && f.Status != 0 {
+	var body io.Reader
+	switch {
+	case faulted && f.HugeBody > 0:
+		res = response{status: cmp.Or(f.Status, http.StatusOK), header: f.Header.Clone()}
+		if res.header == nil {
+			res.header = http.Header{}
+		}
+		res.header.Set("Content-Type", cmp.Or(f.ContentType, "application/json"))
+		if !f.Chunked {
+			res.header.Set("Content-Length", strconv.FormatInt(f.HugeBody, 10))
+		}
+		body = HugeBody(f.HugeBody)
+	case faulted && f.Status != 0:
 		res = faultResponse(f)
-	} else {
+	default:
 		res = s.route(r)
 		if faulted {
 			for k, v := range f.Header {
 				res.header[k] = slices.Clone(v)
 			}
 		}
+	}
+	if body == nil {
+		body = bytes.NewReader(res.body)
 	}
 	h := w.Header()
 	for k, v := range res.header {
@@ -330,11 +518,83 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	// Django always sends Content-Length; clients may use it to refuse
 	// huge bodies early. Statuses that forbid a body get none.
 	bodyAllowed := res.status >= 200 && res.status != http.StatusNoContent && res.status != http.StatusNotModified
-	if bodyAllowed && h.Get("Content-Length") == "" {
+	chunked := faulted && f.Chunked
+	if chunked {
+		h.Del("Content-Length")
+	} else if bodyAllowed && h.Get("Content-Length") == "" {
 		h.Set("Content-Length", strconv.Itoa(len(res.body)))
 	}
 	w.WriteHeader(res.status)
-	w.Write(res.body) //nolint:errcheck // the client may have gone; nothing to do
+	status = res.status
+	if !bodyAllowed {
+		return
+	}
+	fl, _ := w.(http.Flusher)
+	if chunked && fl != nil {
+		fl.Flush() // headers out now: the body can only be chunked
+	}
+	var gone bool
+	if faulted && f.Drip > 0 {
+		written, gone = s.drip(r.Context(), w, fl, body, f.Drip, max(f.DripBytes, 1))
+	} else {
+		// The body readers never fail, so an error is a failed write: the
+		// client went away (possibly before net/http noticed and cancelled
+		// the request's context). The record shows how far it read.
+		var err error
+		written, err = io.CopyBuffer(w, body, make([]byte, 32<<10))
+		gone = err != nil
+	}
+	if gone {
+		left()
+	}
+}
+
+// drip writes body n bytes every d, flushed, until it is sent, the client
+// leaves (gone) or the server closes, and returns the bytes written.
+func (s *Server) drip(ctx context.Context, w io.Writer, fl http.Flusher, body io.Reader, d time.Duration, n int) (written int64, gone bool) {
+	buf := make([]byte, n)
+	t := time.NewTicker(d)
+	defer t.Stop()
+	for {
+		k, rerr := io.ReadFull(body, buf)
+		if k > 0 {
+			m, err := w.Write(buf[:k])
+			written += int64(m)
+			if err != nil {
+				return written, true
+			}
+			if fl != nil {
+				fl.Flush()
+			}
+		}
+		if rerr != nil {
+			return written, false
+		}
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return written, true
+		case <-s.done:
+			return written, false
+		}
+	}
+}
+
+// resetConn closes the client's connection with a TCP reset (SO_LINGER 0)
+// before anything is written.
+func resetConn(w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		return
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		return
+	}
+	if tc, ok := conn.(*net.TCPConn); ok {
+		tc.SetLinger(0) //nolint:errcheck // a plain close still ends the request
+	}
+	conn.Close()
 }
 
 // faultResponse builds the answer of a fault with a Status.

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+// TestBenchCommand runs the bench command end to end at tiny sizes, so
+// that it cannot rot: it builds the three servers, measures every figure
+// and prints every table. Skipped with -short (it runs go build three
+// times).
+func TestBenchCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds stammer-mcp and the baselines; skipped with -short")
+	}
+	var out, log bytes.Buffer
+	code := run(context.Background(), []string{"-k", "0,1,20", "-reps", "2", "-cold-reps", "2", "-throughput-reps", "1", "-c", "2"}, &out, &log)
+	if code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, log.String())
+	}
+	report := out.String()
+	for _, want := range []string{
+		"### Cold start", "### Call latency", "### Throughput", "### Output", "### Memory", "### Targets",
+		"| bare (mcp-go, one trivial tool) |", "| naive (passthrough) |", "| **stammer-mcp** |",
+		"| 20 |", "Cold start ≤ 1.2× bare: **",
+		"not measured (K=50,000 is not in -k)",
+	} {
+		if !strings.Contains(report, want) {
+			t.Errorf("report lacks %q:\n%s", want, report)
+		}
+	}
+}
+
+// TestBenchCannotMeasure checks that a call that fails makes the command
+// exit 1, saying which call and why: here stammer-mcp gets a token the
+// fake API refuses.
+func TestBenchCannotMeasure(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds stammer-mcp and the baselines; skipped with -short")
+	}
+	var out, log bytes.Buffer
+	code := run(context.Background(), []string{"-k", "1", "-reps", "1", "-cold-reps", "1", "-throughput-reps", "1",
+		"-env", "STAMMER_API_TOKEN=stt_refused_by_the_fake_api_00000000"}, &out, &log)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1; stderr:\n%s", code, log.String())
+	}
+	if !strings.Contains(log.String(), "could not measure") || !strings.Contains(log.String(), "tools/call list_conversations") {
+		t.Errorf("stderr does not say what failed:\n%s", log.String())
+	}
+	if out.Len() != 0 {
+		t.Errorf("a failed run printed a report:\n%s", out.String())
+	}
+}
+
+// TestBenchUsage checks that bad flags are a usage error (2).
+func TestBenchUsage(t *testing.T) {
+	var out, log bytes.Buffer
+	if code := run(context.Background(), []string{"-k", "ten"}, &out, &log); code != 2 {
+		t.Errorf("-k ten: exit %d, want 2", code)
+	}
+	if code := run(context.Background(), []string{"-reps", "0"}, &out, &log); code != 2 {
+		t.Errorf("-reps 0: exit %d, want 2", code)
+	}
+}
+
+func TestStats(t *testing.T) {
+	s := sample{5, 1, 4, 2, 3}
+	if s.median() != 3 || s.p95() != 5 {
+		t.Errorf("median %v p95 %v", s.median(), s.p95())
+	}
+	if (sample{1, 2, 3, 4}).median() != 2.5 {
+		t.Error("even median")
+	}
+	var twenty sample
+	for i := 1; i <= 20; i++ {
+		twenty = append(twenty, float64(i))
+	}
+	if twenty.p95() != 19 {
+		t.Errorf("p95 of 1..20 = %v, want 19 (nearest rank)", twenty.p95())
+	}
+	if got := ratio(3, 2); got != "1.50×" {
+		t.Errorf("ratio = %q", got)
+	}
+	if got := fmtInt(1234567); got != "1,234,567" {
+		t.Errorf("fmtInt = %q", got)
+	}
+}
+
+func TestResponseID(t *testing.T) {
+	for line, want := range map[string]int64{
+		`{"jsonrpc":"2.0","id":42,"result":{}}` + "\n":        42,
+		`{"result":{},"jsonrpc":"2.0","id":7}` + "\n":         7,
+		`{"jsonrpc":"2.0","id":3,"error":{"code":-1}}` + "\n": 3,
+	} {
+		if got, ok := responseID([]byte(line)); !ok || got != want {
+			t.Errorf("responseID(%s) = %d, %v", line, got, ok)
+		}
+	}
+	if _, ok := responseID([]byte(`{"jsonrpc":"2.0","method":"notifications/message","params":{}}`)); ok {
+		t.Error("a notification has no response id")
+	}
+}

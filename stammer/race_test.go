@@ -1,0 +1,5 @@
+//go:build race
+
+package stammer_test
+
+const raceEnabled = true
