@@ -12,7 +12,6 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
-	"github.com/stammer-mcp/stammer-mcp/schema"
 	"github.com/stammer-mcp/stammer-mcp/stammer"
 )
 
@@ -45,11 +44,7 @@ type ConversationInsights struct {
 
 // NewConversationInsights builds the tool and its schemas.
 func NewConversationInsights(d Deps, f *fetcher) (server.ServerTool, error) {
-	in, err := schema.For[ConversationInsightsParams]()
-	if err != nil {
-		return server.ServerTool{}, err
-	}
-	out, err := schema.For[ConversationInsightsResult]()
+	in, out, err := schemasOf("conversation_insights")
 	if err != nil {
 		return server.ServerTool{}, err
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
-	"github.com/stammer-mcp/stammer-mcp/schema"
 	"github.com/stammer-mcp/stammer-mcp/stammer"
 )
 
@@ -82,11 +81,7 @@ func NewGetConversation(d Deps, f *fetcher) (server.ServerTool, error) {
 // newGetConversation also returns the implementation, which the
 // transcript resource shares.
 func newGetConversation(d Deps, f *fetcher) (server.ServerTool, *GetConversation, error) {
-	in, err := schema.For[GetConversationParams]()
-	if err != nil {
-		return server.ServerTool{}, nil, err
-	}
-	out, err := schema.For[GetConversationResult]()
+	in, out, err := schemasOf("get_conversation")
 	if err != nil {
 		return server.ServerTool{}, nil, err
 	}

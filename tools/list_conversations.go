@@ -13,7 +13,6 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
-	"github.com/stammer-mcp/stammer-mcp/schema"
 	"github.com/stammer-mcp/stammer-mcp/stammer"
 )
 
@@ -145,11 +144,7 @@ type ListConversations struct {
 
 // NewListConversations builds the tool and its schemas.
 func NewListConversations(d Deps, f *fetcher) (server.ServerTool, error) {
-	in, err := schema.For[ListConversationsParams]()
-	if err != nil {
-		return server.ServerTool{}, err
-	}
-	out, err := schema.For[ListConversationsResult]()
+	in, out, err := schemasOf("list_conversations")
 	if err != nil {
 		return server.ServerTool{}, err
 	}
