@@ -464,3 +464,24 @@ func TestHTTPTransportServesTheSameTools(t *testing.T) {
 		t.Errorf("no tool-call log line over HTTP:\n%s", stderr.String())
 	}
 }
+
+// TestDemoChartIsSaved runs the README's chart command: the demo writes a
+// PNG under the size limit.
+func TestDemoChartIsSaved(t *testing.T) {
+	dir := t.TempDir()
+	cmd := exec.Command(binary, "--demo", "--save-images", dir, "call", "conversation_insights",
+		`{"chatbot_id":17,"startDate":"2026-10-01","endDate":"2026-10-31","chart":true,"onlyDeletedConversations":false}`)
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	path := filepath.Join(dir, "conversation_insights-1.png")
+	if !strings.Contains(string(out), "[image saved to "+path+"]") {
+		t.Errorf("output does not say where the image went:\n%s", out)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil || len(b) == 0 || len(b) > 80<<10 || !bytes.HasPrefix(b, []byte("\x89PNG")) {
+		t.Errorf("saved chart: %d bytes, %v", len(b), err)
+	}
+}
