@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/invopop/jsonschema"
 	"github.com/mark3labs/mcp-go/mcp"
@@ -86,17 +85,13 @@ func (r *ConversationInsightsResult) LogCount() int { return r.Total }
 
 // Handle answers one call.
 func (t *ConversationInsights) Handle(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-	ctx = withProgress(ctx, req)
-	if !t.deps.Client.HasToken() {
-		return errorResult(NoTokenMessage), nil
-	}
-	p, err := t.binder.bind(req.Params.Arguments)
-	if err != nil {
-		return errorResult(t.deps.explain(err)), nil
+	ctx, p, fail := begin(ctx, req, t.deps, t.binder)
+	if fail != nil {
+		return fail, nil
 	}
 	q, err := p.FilterParams.query()
-	if err == nil && utf8.RuneCountInString(p.Search) > maxSearchRunes {
-		err = argErrorf("search must be at most %d characters: send a word or short phrase", maxSearchRunes)
+	if err == nil {
+		err = checkSearch(p.Search)
 	}
 	if err == nil {
 		err = t.deps.checkMaxTokens(p.MaxTokens)

@@ -92,16 +92,12 @@ func newGetConversation(d Deps, f *fetcher) (server.ServerTool, *GetConversation
 
 // Handle answers one call.
 func (t *GetConversation) Handle(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-	ctx = withProgress(ctx, req)
-	if !t.deps.Client.HasToken() {
-		return errorResult(NoTokenMessage), nil
+	ctx, p, fail := begin(ctx, req, t.deps, t.binder)
+	if fail != nil {
+		return fail, nil
 	}
-	p, err := t.binder.bind(req.Params.Arguments)
-	if err == nil {
-		p.UUID = strings.TrimSpace(p.UUID)
-		err = p.validate(t.deps)
-	}
-	if err != nil {
+	p.UUID = strings.TrimSpace(p.UUID)
+	if err := p.validate(t.deps); err != nil {
 		return errorResult(t.deps.explain(err)), nil
 	}
 	c, msg, err := t.find(ctx, p)

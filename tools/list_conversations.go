@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/invopop/jsonschema"
 	"github.com/mark3labs/mcp-go/mcp"
@@ -120,8 +119,9 @@ func (p ListConversationsParams) validate(d Deps) error {
 		return argErrorf("limit must be between 1 and %d (got %d). The totals already cover every matching conversation; page with offset", maxLimit, p.Limit)
 	case p.Offset < 0:
 		return argErrorf("offset must be 0 or more (got %d)", p.Offset)
-	case utf8.RuneCountInString(p.Search) > maxSearchRunes:
-		return argErrorf("search must be at most %d characters: send a word or short phrase", maxSearchRunes)
+	}
+	if err := checkSearch(p.Search); err != nil {
+		return err
 	}
 	return d.checkMaxTokens(p.MaxTokens)
 }
@@ -155,13 +155,9 @@ func NewListConversations(d Deps, f *fetcher) (server.ServerTool, error) {
 
 // Handle answers one call.
 func (t *ListConversations) Handle(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-	ctx = withProgress(ctx, req)
-	if !t.deps.Client.HasToken() {
-		return errorResult(NoTokenMessage), nil
-	}
-	p, err := t.binder.bind(req.Params.Arguments)
-	if err != nil {
-		return errorResult(t.deps.explain(err)), nil
+	ctx, p, fail := begin(ctx, req, t.deps, t.binder)
+	if fail != nil {
+		return fail, nil
 	}
 	q, err := p.FilterParams.query()
 	if err == nil {

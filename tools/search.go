@@ -11,6 +11,14 @@ import (
 // and a bounded needle keeps matching cheap and the echo in the output short.
 const maxSearchRunes = 200
 
+// checkSearch validates the search option shared by the listing tools.
+func checkSearch(s string) error {
+	if utf8.RuneCountInString(s) > maxSearchRunes {
+		return argErrorf("search must be at most %d characters: send a word or short phrase", maxSearchRunes)
+	}
+	return nil
+}
+
 // hitContext is how many runes of context an excerpt keeps on each side of
 // a match.
 const hitContext = 60

@@ -121,6 +121,22 @@ func NewServer(name, version string, d Deps) (*server.MCPServer, error) {
 	return s, nil
 }
 
+// begin is every handler's first step: progress reporting, the token check
+// (which comes first because nothing works without it), and binding the
+// arguments. A non-nil result is the tool error to return.
+func begin[T any](ctx context.Context, req mcp.CallToolRequest, d Deps, b *binder[T]) (context.Context, T, *mcp.CallToolResult) {
+	var p T
+	ctx = withProgress(ctx, req)
+	if !d.Client.HasToken() {
+		return ctx, p, errorResult(NoTokenMessage)
+	}
+	p, err := b.bind(req.Params.Arguments)
+	if err != nil {
+		return ctx, p, errorResult(d.explain(err))
+	}
+	return ctx, p, nil
+}
+
 // readOnlyTool describes a tool that only reads from Stammer. It is built
 // as a literal rather than with mcp.NewTool, whose default input schema
 // would clash with the raw one; every tool gets the same four hints.
