@@ -131,6 +131,8 @@ func coerce(f field, v any) (any, error) {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
 		switch x := v.(type) {
+		case int64: // from Go callers, such as the transcript resource
+			return x, nil
 		case float64:
 			if x != math.Trunc(x) || math.Abs(x) > 1<<53 {
 				return nil, argErrorf("%s must be a whole number, got %v", f.name, x)

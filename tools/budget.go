@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"unicode/utf8"
+
+	"github.com/invopop/jsonschema"
 )
 
 // DefaultMaxOutputTokens is the default budget of one tool result (text
@@ -78,4 +80,28 @@ func fit(r shaper, limit int) (string, any, error) {
 			return text, sc, fmt.Errorf("the smallest form of this result is about %d tokens, over the budget of %d", n, limit)
 		}
 	}
+}
+
+// NextCall is the exact call that continues a result cut to a page or to
+// the budget.
+type NextCall struct {
+	Tool      string          `json:"tool" jsonschema:"required" jsonschema_description:"The tool to call."`
+	Arguments json.RawMessage `json:"arguments" jsonschema:"required" jsonschema_description:"Its arguments, ready to send."`
+}
+
+// JSONSchemaExtend says what arguments is (an object of a tool's
+// arguments): a schema with no type accepts anything, which strict
+// clients flag.
+func (NextCall) JSONSchemaExtend(s *jsonschema.Schema) {
+	if p, ok := s.Properties.Get("arguments"); ok {
+		p.Type = "object"
+		p.AdditionalProperties = jsonschema.TrueSchema
+	}
+}
+
+// nextCall is the call of tool with args (a params struct, which always
+// marshals).
+func nextCall(tool string, args any) *NextCall {
+	b, _ := json.Marshal(args)
+	return &NextCall{Tool: tool, Arguments: b}
 }

@@ -15,12 +15,27 @@ import (
 // what the output budget is charged for a chart.
 func imageTokens(w, h int) int { return (w*h + 749) / 750 }
 
-// renderChart draws conversations per period (the totals' period) stacked
-// by platform. It returns the PNG as base64 for image content, a one-line
-// description for the text, and the tokens the image costs.
-func renderChart(cs []stammer.Conversation, idx []int, t Totals, f Filters) (string, string, int, error) {
+// image is a PNG attached to a result, and what it costs of the budget.
+type image struct {
+	png    string // base64, for image content
+	tokens int
+}
+
+// chartFor draws conversations per period (the totals' period) stacked by
+// platform. It returns a one-line description for the result's text and
+// the image, or why there is no chart and nil.
+func chartFor(cs []stammer.Conversation, idx []int, t Totals, f Filters) (string, *image) {
+	png, desc, err := renderChart(cs, idx, t, f)
+	if err != nil {
+		return "no chart: " + err.Error(), nil
+	}
+	return desc, &image{png: png, tokens: imageTokens(chart.MaxWidth, chart.MaxHeight)}
+}
+
+// renderChart draws the chart as base64 PNG with its description.
+func renderChart(cs []stammer.Conversation, idx []int, t Totals, f Filters) (string, string, error) {
 	if len(t.ByPeriod) == 0 {
-		return "", "", 0, fmt.Errorf("no conversation has a start time to chart")
+		return "", "", fmt.Errorf("no conversation has a start time to chart")
 	}
 	periods := sortedKeys(t.ByPeriod)
 	at := make(map[string]int, len(periods))
@@ -57,11 +72,11 @@ func renderChart(cs []stammer.Conversation, idx []int, t Totals, f Filters) (str
 	}
 	png, err := chart.PNG(s)
 	if err != nil {
-		return "", "", 0, err
+		return "", "", err
 	}
 	desc := fmt.Sprintf("a %d×%d PNG (%d KB) of conversations per %s stacked by platform, %s to %s, is attached as an image",
 		chart.MaxWidth, chart.MaxHeight, (len(png)+1023)/1024, t.Period, periods[0], periods[len(periods)-1])
-	return base64.StdEncoding.EncodeToString(png), desc, imageTokens(chart.MaxWidth, chart.MaxHeight), nil
+	return base64.StdEncoding.EncodeToString(png), desc, nil
 }
 
 // chartTitle names what the chart shows in a line that fits: the chatbot

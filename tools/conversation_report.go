@@ -101,9 +101,9 @@ func callJSON(bot map[string]any, p period, extra map[string]any) string {
 	return string(b)
 }
 
-// NewConversationReport builds the prompt; now is the clock that resolves
+// newConversationReport builds the prompt; now is the clock that resolves
 // relative periods.
-func NewConversationReport(now func() time.Time) server.ServerPrompt {
+func newConversationReport(now func() time.Time) server.ServerPrompt {
 	p := mcp.NewPrompt("conversation_report",
 		mcp.WithPromptTitle("Conversation report"),
 		mcp.WithPromptDescription("A report on one chatbot's conversations over a period: volume and its change, channels, busiest days, what people asked, where the bot failed, and what to fix."),

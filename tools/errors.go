@@ -29,6 +29,41 @@ func errorResult(msg string) *mcp.CallToolResult {
 	return mcp.NewToolResultError(msg)
 }
 
+// answerError is a valid call that cannot be answered as asked (nothing
+// found, or over the budget). Its message, which says how to call again,
+// is the whole tool error.
+type answerError struct {
+	msg      string
+	notFound bool
+}
+
+func (e *answerError) Error() string { return e.msg }
+
+// answerErrorf formats an answerError.
+func answerErrorf(format string, a ...any) error {
+	return &answerError{msg: fmt.Sprintf(format, a...)}
+}
+
+// isNotFound reports whether err says the conversation asked for does not
+// exist.
+func isNotFound(err error) bool {
+	var a *answerError
+	return errors.As(err, &a) && a.notFound
+}
+
+// explain renders any error of a call as text for the model.
+func (d Deps) explain(err error) string {
+	return upstreamMessage(err, d.Client, d.timeoutText())
+}
+
+// timeoutText is the configured timeout as people write it ("30s").
+func (d Deps) timeoutText() string {
+	if d.Timeout <= 0 {
+		return stammer.DefaultTimeout.String()
+	}
+	return d.Timeout.String()
+}
+
 // upstreamMessage explains an error from the Stammer client to the model:
 // what happened, with the API's own status and words, and what to do next.
 // It never includes the token: the client's errors do not carry it.
@@ -39,12 +74,15 @@ func upstreamMessage(err error, c *stammer.Client, timeout string) string {
 		bigErr  *stammer.BodyTooLargeError
 		decErr  *stammer.DecodeError
 		argsErr *argError
+		ansErr  *answerError
 	)
 	switch {
 	case errors.Is(err, stammer.ErrNoToken):
 		return NoTokenMessage
 	case errors.As(err, &argsErr):
 		return "Invalid arguments: " + argsErr.msg
+	case errors.As(err, &ansErr):
+		return ansErr.msg
 	case errors.As(err, &qErr):
 		return "Invalid arguments: " + qErr.Error()
 	case errors.As(err, &apiErr):

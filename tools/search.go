@@ -143,3 +143,24 @@ func around(s string, at, n int) string {
 	}
 	return out
 }
+
+// matching returns the indexes of the conversations that contain search,
+// with where each matched (all of them, and no hits, when search is empty).
+func matching(cs []stammer.Conversation, search string) ([]int, map[int]hit) {
+	idx := make([]int, 0, len(cs))
+	if search == "" {
+		for i := range cs {
+			idx = append(idx, i)
+		}
+		return idx, nil
+	}
+	m := newMatcher(search)
+	hits := map[int]hit{}
+	for i := range cs {
+		if h, ok := m.find(&cs[i]); ok {
+			idx = append(idx, i)
+			hits[i] = h
+		}
+	}
+	return idx, hits
+}

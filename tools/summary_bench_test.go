@@ -85,10 +85,11 @@ func BenchmarkSummary(b *testing.B) {
 	for _, k := range benchKs() {
 		res := benchList(b, k)
 		p := ListConversationsParams{FilterParams: FilterParams{OnlyDeletedConversations: ptr(false)}}
-		q, err := p.query()
+		p, err := p.check(Deps{})
 		if err != nil {
 			b.Fatal(err)
 		}
+		q := p.query()
 		got := fetched{res: res, at: fixed}
 		name := "K=" + strconv.Itoa(k)
 		// -short keeps fit (the whole of the work); its parts and the
