@@ -83,7 +83,7 @@ Environment:
                       use their own domain, with a language prefix if needed (https://app.agency.example/pt)
   STAMMER_TIMEOUT     per-call timeout, default 30s
   STAMMER_FALLBACK_PHRASES_FILE  phrases (one a line) that mark a bot answer as a fallback in conversation_insights
-  STAMMER_MAX_OUTPUT_TOKENS  budget of one tool result in tokens (about 4 characters each), default 8000
+  STAMMER_MAX_OUTPUT_TOKENS  budget of one tool result in real (o200k) tokens, default 8000
   STAMMER_MAX_RETRIES retries after 429/502/503/504 or a dropped connection, default 2 (3 attempts); 0 disables
   STAMMER_MAX_BODY_BYTES  cap on one API answer, read and decoded, default 256MiB (e.g. 64MiB, 1GiB)
   LOG_LEVEL           debug, info, warn or error (default info); logs go to stderr
@@ -157,8 +157,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	}
 	if v := strings.TrimSpace(getenv("STAMMER_MAX_OUTPUT_TOKENS")); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1000 || n > 100000 {
-			return nil, fmt.Errorf("STAMMER_MAX_OUTPUT_TOKENS=%q: use a whole number of tokens between 1000 and 100000 (default %d)", v, tools.DefaultMaxOutputTokens)
+		if err != nil || n < 1500 || n > 100000 {
+			return nil, fmt.Errorf("STAMMER_MAX_OUTPUT_TOKENS=%q: use a whole number of tokens between 1500 and 100000 (default %d)", v, tools.DefaultMaxOutputTokens)
 		}
 		cfg.maxTokens = n
 	}

@@ -299,7 +299,7 @@ func TestRunConfigErrors(t *testing.T) {
 		{"bad timeout", nil, map[string]string{"STAMMER_TIMEOUT": "soon"}, 2, "STAMMER_TIMEOUT"},
 		{"missing fallback file", nil, map[string]string{"STAMMER_FALLBACK_PHRASES_FILE": "/nonexistent/phrases.txt"}, 2, "STAMMER_FALLBACK_PHRASES_FILE"},
 		{"budget too small", nil, map[string]string{"STAMMER_MAX_OUTPUT_TOKENS": "10"}, 2, "STAMMER_MAX_OUTPUT_TOKENS"},
-		{"budget not a number", nil, map[string]string{"STAMMER_MAX_OUTPUT_TOKENS": "lots"}, 2, "between 1000 and 100000"},
+		{"budget not a number", nil, map[string]string{"STAMMER_MAX_OUTPUT_TOKENS": "lots"}, 2, "between 1500 and 100000"},
 		{"missing token file", []string{"--token-file", "/nonexistent/token"}, nil, 2, "--token-file"},
 		{"unknown command", []string{"serve"}, nil, 2, `unknown command "serve"`},
 		{"http off loopback without token", []string{"--transport", "http", "--listen", "0.0.0.0:8080"}, nil, 2, "MCP_HTTP_TOKEN"},

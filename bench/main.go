@@ -685,7 +685,7 @@ func (b *bench) report() string {
 	}
 
 	fmt.Fprintf(&w, "\n### Output (what the model reads)\n\n")
-	fmt.Fprintf(&w, "Text plus structured content, in bytes and in tokens (characters ÷ 4, as the server's own budget counts them); *wire* is the whole JSON-RPC line. Default budget: %s tokens.\n\n", fmtInt(budget))
+	fmt.Fprintf(&w, "Text plus structured content, in bytes and in tokens (the calibrated o200k estimate the server's own budget uses); *wire* is the whole JSON-RPC line. Default budget: %s tokens.\n\n", fmtInt(budget))
 	t = &table{head: []string{"K", "raw body", "naive out", "naive tokens", "**stammer-mcp out**", "**tokens**", "paged tokens", "wire", "naive ÷ stammer-mcp", "body ÷ out", "within budget"}}
 	for _, r := range b.perK {
 		within := "yes"

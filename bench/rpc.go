@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"time"
 	"unicode/utf8"
+
+	"github.com/stammer-mcp/stammer-mcp/tools"
 )
 
 // protocolVersion is the MCP version the bench client asks for: a released
@@ -295,13 +297,9 @@ type output struct {
 // bytes is the size of the text plus the structured content's JSON.
 func (o output) bytes() int { return len(o.text) + len(o.structured) }
 
-// tokens estimates tokens as the server's budget does: characters of the
-// text plus characters of the structured content's JSON, divided by four,
-// rounded up.
-func (o output) tokens() int {
-	chars := utf8.RuneCountInString(o.text) + utf8.RuneCount(o.structured)
-	return (chars + 3) / 4
-}
+// tokens counts tokens as the server's budget does: the calibrated o200k
+// estimate of the text plus the structured content's JSON.
+func (o output) tokens() int { return tools.EstimateTokens(o.text, string(o.structured)) }
 
 // parseOutput parses a tools/call response line (off the clock).
 func parseOutput(line []byte) (output, error) {

@@ -3,7 +3,6 @@ package tools
 import (
 	"encoding/json"
 	"fmt"
-	"unicode/utf8"
 
 	"github.com/invopop/jsonschema"
 )
@@ -15,22 +14,7 @@ const DefaultMaxOutputTokens = 8000
 
 // minOutputTokens is the smallest budget a call may ask for: below it the
 // totals themselves may not fit.
-const minOutputTokens = 1000
-
-// charsPerToken is the estimate used without a tokenizer: about four
-// characters per token for English and JSON, conservative for most text.
-const charsPerToken = 4
-
-// tokens estimates the tokens of a result: characters of the text plus
-// characters of the structured content's JSON, divided by four, rounded up.
-func tokens(text string, structured any) (int, error) {
-	js, err := json.Marshal(structured)
-	if err != nil {
-		return 0, err
-	}
-	chars := utf8.RuneCountInString(text) + utf8.RuneCount(js)
-	return (chars + charsPerToken - 1) / charsPerToken, nil
-}
+const minOutputTokens = 1500
 
 // budgetFor resolves a call's budget: the server's, lowered by the call's
 // max_tokens when that is smaller.

@@ -40,7 +40,7 @@ func TestBudgetHoldsWhateverTheUpstreamSends(t *testing.T) {
 			}
 			out := text(res)
 			got := structured(t, res)
-			used, _ := tokens(out, res.StructuredContent)
+			used, _ := resultTokens(t, res)
 			if used > DefaultMaxOutputTokens {
 				t.Errorf("%d conversations: output is %d tokens, over the budget of %d", n, used, DefaultMaxOutputTokens)
 			}
@@ -116,7 +116,7 @@ func TestBudgetPropertyRandomSizesAndLimits(t *testing.T) {
 		if res.IsError {
 			t.Fatalf("round %d %s: %s", round, args, text(res))
 		}
-		used, _ := tokens(text(res), res.StructuredContent)
+		used, _ := resultTokens(t, res)
 		got := structured(t, res)
 		if used > budget {
 			t.Errorf("round %d (n=%d) %s: %d tokens over the budget", round, n, args, used)
@@ -190,7 +190,7 @@ func TestTranscriptPagingReachesEveryMessageOnce(t *testing.T) {
 		if res.IsError {
 			t.Fatal(text(res))
 		}
-		if used, _ := tokens(text(res), res.StructuredContent); used > 1500 {
+		if used, _ := resultTokens(t, res); used > 1500 {
 			t.Errorf("page of %d tokens over the 1,500 budget", used)
 		}
 		var got GetConversationResult
@@ -224,15 +224,15 @@ func TestOffsetPastTheEndSaysSo(t *testing.T) {
 // TestServerBudgetIsTheCeiling: the operator's budget applies, and a call
 // cannot raise it.
 func TestServerBudgetIsTheCeiling(t *testing.T) {
-	h, _ := generated(t, 11, 400, harnessOptions{maxTokens: 1200})
+	h, _ := generated(t, 11, 400, harnessOptions{maxTokens: 2000})
 	for _, args := range []string{`{"onlyDeletedConversations":false,"limit":100}`, `{"onlyDeletedConversations":false,"limit":100,"max_tokens":50000}`} {
 		res := h.call(t, "list_conversations", args)
-		if used, _ := tokens(text(res), res.StructuredContent); used > 1200 || res.IsError {
-			t.Errorf("%s: %d tokens (isError=%v), want at most the server's 1,200", args, used, res.IsError)
+		if used, _ := resultTokens(t, res); used > 2000 || res.IsError {
+			t.Errorf("%s: %d tokens (isError=%v), want at most the server's 2,000", args, used, res.IsError)
 		}
 	}
 	bad := h.call(t, "list_conversations", `{"onlyDeletedConversations":false,"max_tokens":10}`)
-	if !bad.IsError || !strings.Contains(text(bad), "max_tokens must be at least 1000") {
+	if !bad.IsError || !strings.Contains(text(bad), "max_tokens must be at least 1500") {
 		t.Errorf("max_tokens=10: %s", text(bad))
 	}
 }

@@ -148,8 +148,13 @@ func (r *ConversationInsightsResult) shrink() bool {
 			return r.shrink()
 		}
 	case 5:
-		a.TopPhrases, a.TopTerms = nil, nil
+		a.TopPhrases, a.TopTerms = []TermCount{}, []TermCount{}
 		a.TopQuestions = a.TopQuestions[:min(len(a.TopQuestions), 3)]
+	case 6:
+		for _, f := range []*Failure{&a.Fallbacks, &a.Unanswered, &a.Repeated} {
+			f.ByPlatform = f.ByPlatform[:min(len(f.ByPlatform), 3)]
+		}
+		r.trimPeriods(4)
 	default:
 		return false
 	}

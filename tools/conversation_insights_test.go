@@ -112,7 +112,7 @@ func TestInsightsFindEveryPlantedFact(t *testing.T) {
 	if got.Unanswered.Count != 0 {
 		t.Errorf("unanswered = %d, want 0 (every planted turn is answered)", got.Unanswered.Count)
 	}
-	if used, _ := tokens(out, res.StructuredContent); used > DefaultMaxOutputTokens {
+	if used, _ := resultTokens(t, res); used > DefaultMaxOutputTokens {
 		t.Errorf("%d tokens, over budget", used)
 	}
 }
@@ -167,7 +167,7 @@ func TestInsightsStayWithinBudget(t *testing.T) {
 			if res.IsError {
 				t.Fatal(text(res))
 			}
-			if used, _ := tokens(text(res), res.StructuredContent); used > DefaultMaxOutputTokens {
+			if used, _ := resultTokens(t, res); used > DefaultMaxOutputTokens {
 				t.Errorf("%d conversations: %d tokens, over the budget", n, used)
 			}
 			var got ConversationInsightsResult
@@ -255,7 +255,7 @@ func TestChartIsAttachedAndCounted(t *testing.T) {
 	for _, tc := range []struct{ tool, args string }{
 		{"conversation_insights", `{"chatbot_id":17,"startDate":"2026-11-01","endDate":"2026-11-24","chart":true,"onlyDeletedConversations":false}`},
 		{"list_conversations", `{"chatbot_id":17,"chart":true,"onlyDeletedConversations":false}`},
-		{"list_conversations", `{"chatbot_id":17,"chart":true,"max_tokens":1500,"onlyDeletedConversations":false}`},
+		{"list_conversations", `{"chatbot_id":17,"chart":true,"max_tokens":2500,"onlyDeletedConversations":false}`},
 	} {
 		res := h.call(t, tc.tool, tc.args)
 		if res.IsError || len(res.Content) != 2 {
@@ -275,9 +275,9 @@ func TestChartIsAttachedAndCounted(t *testing.T) {
 		}
 		budget := DefaultMaxOutputTokens
 		if strings.Contains(tc.args, "max_tokens") {
-			budget = 1500
+			budget = 2500
 		}
-		used, _ := tokens(text(res), res.StructuredContent)
+		used, _ := resultTokens(t, res)
 		if used+imageTokens(cfg.Width, cfg.Height) > budget {
 			t.Errorf("%s: text %d + image %d tokens over the budget %d", tc.args, used, imageTokens(cfg.Width, cfg.Height), budget)
 		}

@@ -35,7 +35,7 @@ func FuzzListConversationsArgs(f *testing.F) {
 		`{"chatbot_id":-1,"onlyDeletedConversations":false}`,
 		`{"chatbot_id":1e300,"onlyDeletedConversations":null}`,
 		`{"chatbot_id":17.5,"onlyDeletedConversations":[false]}`,
-		`{"onlyDeletedConversations":false,"search":"preço","max_tokens":1000}`,
+		`{"onlyDeletedConversations":false,"search":"preço","max_tokens":1500}`,
 		`{"onlyDeletedConversations":false,"page":2,"chatbotId":17}`,
 		`{"onlyDeletedConversations":false,"limit":0,"offset":-1}`,
 		`{"onlyDeletedConversations":false,"chatbot_id":999999}`,

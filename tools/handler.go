@@ -38,7 +38,7 @@ type attached interface{ attachment() *image }
 
 // Budget is the max_tokens option that every tool takes.
 type Budget struct {
-	MaxTokens int `json:"max_tokens,omitempty" jsonschema:"minimum=1000" jsonschema_description:"Ours: lower the output budget of this call, in tokens (the server's budget is the default and the maximum)."`
+	MaxTokens int `json:"max_tokens,omitempty" jsonschema:"minimum=1500" jsonschema_description:"Ours: lower the output budget of this call, in real (o200k) tokens (the server's budget is the default and the maximum)."`
 }
 
 // budget is the call's max_tokens.

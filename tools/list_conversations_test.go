@@ -100,7 +100,7 @@ func TestListConversationsInputSchema(t *testing.T) {
 		"search":                   {"type": "string", "maxLength": 200.0},
 		"limit":                    {"type": "integer", "minimum": 1.0, "maximum": 100.0},
 		"offset":                   {"type": "integer", "minimum": 0.0},
-		"max_tokens":               {"type": "integer", "minimum": 1000.0},
+		"max_tokens":               {"type": "integer", "minimum": 1500.0},
 		"chart":                    {"type": "boolean"},
 	}
 	if len(s.Properties) != len(want) {
@@ -412,7 +412,7 @@ func TestMoreGoldenResults(t *testing.T) {
 		{"list_conversations_search", "list_conversations", `{"chatbot_id":17,"search":"implante","onlyDeletedConversations":false}`},
 		{"list_conversations_cut", "list_conversations", `{"chatbot_id":17,"limit":100,"max_tokens":1500,"onlyDeletedConversations":false}`},
 		{"get_conversation_short", "get_conversation", `{"chatbot_id":17,"conversation_number":4812}`},
-		{"get_conversation_cut", "get_conversation", `{"chatbot_id":17,"conversation_number":4700,"max_tokens":1000}`},
+		{"get_conversation_cut", "get_conversation", `{"chatbot_id":17,"conversation_number":4700,"max_tokens":1500}`},
 		{"get_conversation_long_message", "get_conversation", `{"chatbot_id":17,"conversation_number":4700}`},
 	}
 	h := newHarness(t, harnessOptions{})

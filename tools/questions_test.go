@@ -123,7 +123,7 @@ func TestQuestionSuite(t *testing.T) {
 					t.Errorf("the output does not hold %q:\n%s", w, out)
 				}
 			}
-			if n, _ := tokens(out, res.StructuredContent); n > DefaultMaxOutputTokens {
+			if n, _ := resultTokens(t, res); n > DefaultMaxOutputTokens {
 				t.Errorf("output is %d tokens, over the default budget", n)
 			}
 		})
