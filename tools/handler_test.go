@@ -13,9 +13,9 @@ import (
 func TestAdapterRefusesBadArgumentsOfEveryToolBeforeAnyRequest(t *testing.T) {
 	h := newHarness(t, harnessOptions{})
 	cases := []struct{ tool, args, want string }{
-		{"list_conversations", `{"onlyDeletedConversations":false,"max_tokens":10}`, "max_tokens must be at least 1000"},
-		{"conversation_insights", `{"onlyDeletedConversations":false,"max_tokens":10}`, "max_tokens must be at least 1000"},
-		{"get_conversation", `{"uuid":"12345678-1234-5678-1234-567812345678","max_tokens":10}`, "max_tokens must be at least 1000"},
+		{"list_conversations", `{"onlyDeletedConversations":false,"max_tokens":10}`, "max_tokens must be at least 1500"},
+		{"conversation_insights", `{"onlyDeletedConversations":false,"max_tokens":10}`, "max_tokens must be at least 1500"},
+		{"get_conversation", `{"uuid":"12345678-1234-5678-1234-567812345678","max_tokens":10}`, "max_tokens must be at least 1500"},
 		{"list_conversations", `{"onlyDeletedConversations":false,"chatbot_id":-3}`, "chatbot_id must be a positive integer, got -3"},
 		{"conversation_insights", `{"onlyDeletedConversations":false,"chatbot_id":-3}`, "chatbot_id must be a positive integer, got -3"},
 		{"get_conversation", `{"chatbot_id":-3,"conversation_number":4812}`, "chatbot_id must be a positive integer, got -3"},
