@@ -291,21 +291,15 @@ func newLogger(w io.Writer, level slog.Level, secrets ...string) *slog.Logger {
 }
 
 // redactor replaces the secrets (the API token, the HTTP bearer token),
-// wherever they appear in a logged value, with "[REDACTED]". It is the last
-// line of defence: the code never logs a secret on purpose.
+// wherever they appear in a logged value or message, in any case or
+// encoding (stammer.Redactor), with "[REDACTED]". It is the last line of
+// defence: the code never logs a secret on purpose, and upstream text is
+// redacted before it is logged; the capital letters show in a log that
+// this line was needed.
 func redactor(secrets ...string) func([]string, slog.Attr) slog.Attr {
-	var r *strings.Replacer
-	var pairs []string
-	for _, s := range secrets {
-		if s != "" {
-			pairs = append(pairs, s, "[REDACTED]")
-		}
-	}
-	if len(pairs) > 0 {
-		r = strings.NewReplacer(pairs...)
-	}
+	r := stammer.NewRedactor(secrets...).WithMark("[REDACTED]")
 	return func(_ []string, a slog.Attr) slog.Attr {
-		if r == nil {
+		if !r.Active() {
 			return a
 		}
 		v := a.Value.Resolve()
@@ -325,8 +319,8 @@ func redactor(secrets ...string) func([]string, slog.Attr) slog.Attr {
 		default:
 			return a
 		}
-		if out := r.Replace(s); out != s {
-			return slog.String(a.Key, out)
+		if r.Contains(s) {
+			return slog.String(a.Key, r.Redact(s))
 		}
 		return a
 	}

@@ -95,6 +95,15 @@ var e2eMatrix = []e2eRow{
 	{name: "401", setup: func(srv, _ *stammertest.Server) {
 		srv.SetFault(stammertest.Fault{Status: 401, Body: `{"detail": "Invalid token ` + canary + `."}`})
 	}, want: []string{"Stammer API error 401 Unauthorized: Invalid token [redacted]. The token was refused by HOST. Check STAMMER_API_TOKEN"}},
+	{name: "401 echoing the token upper-cased", setup: func(srv, _ *stammertest.Server) {
+		srv.SetFault(stammertest.Fault{Status: 401, Body: `{"detail": "Invalid token ` + strings.ToUpper(canary) + `."}`})
+	}, want: []string{"Stammer API error 401 Unauthorized: Invalid token [redacted]. The token was refused by HOST."}},
+	{name: "200 error body echoing the token", setup: func(srv, _ *stammertest.Server) {
+		srv.SetFault(stammertest.Fault{Status: 200, Body: `{"error": "Invalid token Token ` + canary + `"}`})
+	}, want: []string{`The Stammer API's answer could not be read: could not use the Stammer API response (status 200, `, `"Invalid token Token [redacted]"`}},
+	{name: "200 detail body echoing the token", setup: func(srv, _ *stammertest.Server) {
+		srv.SetFault(stammertest.Fault{Status: 200, Body: `{"detail": "Invalid token Token ` + strings.ToLower(canary) + `"}`})
+	}, want: []string{`The Stammer API's answer could not be read:`, `"Invalid token Token [redacted]"`}},
 	{name: "403", setup: func(srv, _ *stammertest.Server) {
 		srv.SetFault(stammertest.Fault{Status: 403, Body: `{"detail": "You do not have permission to perform this action."}`})
 	}, want: []string{"Stammer API error 403 Forbidden: You do not have permission to perform this action. The token is valid but may not read this chatbot's conversations."}},

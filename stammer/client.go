@@ -105,6 +105,8 @@ type Client struct {
 	retries   int
 	backoff   time.Duration
 	maxPages  int
+	// red removes the token from every text that leaves the client.
+	red *Redactor
 }
 
 // New validates cfg and returns a Client. Its errors are for the person
@@ -129,6 +131,7 @@ func New(cfg Config) (*Client, error) {
 		retries:   max(cfg.MaxRetries, 0),
 		backoff:   cfg.RetryBackoff,
 		maxPages:  cfg.MaxPages,
+		red:       NewRedactor(token),
 	}
 	if c.backoff <= 0 {
 		c.backoff = DefaultRetryBackoff
@@ -239,6 +242,46 @@ func hostPort(scheme, host string) string {
 	}
 	return net.JoinHostPort(strings.Trim(host, "[]"), port)
 }
+
+// Redact removes the token from s, in any case or encoding (see
+// Redactor): for callers that show upstream text, such as conversation
+// content, which the client returns as the API sent it.
+func (c *Client) Redact(s string) string { return c.red.Redact(s) }
+
+// scrub is the chokepoint every error of a request passes before it leaves
+// the client: whatever path built it (an error status, a 200 body that is
+// not a list, a broken connection), the API's words in it are redacted.
+func (c *Client) scrub(err error) error {
+	if err == nil || !c.red.Active() {
+		return err
+	}
+	var ae *APIError
+	if errors.As(err, &ae) {
+		ae.Message = c.red.Redact(ae.Message)
+	}
+	var re *requestError
+	if errors.As(err, &re) {
+		re.msg = c.red.Redact(re.msg)
+	}
+	var de *DecodeError
+	if errors.As(err, &de) && de.Err != nil && c.red.Contains(de.Err.Error()) {
+		de.Err = &redactedError{msg: c.red.Redact(de.Err.Error()), err: de.Err}
+	}
+	if msg := err.Error(); c.red.Contains(msg) {
+		return &redactedError{msg: c.red.Redact(msg), err: err}
+	}
+	return err
+}
+
+// redactedError shows a redacted message for an error whose own message
+// carried the token; errors.Is and errors.As still see the original.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
 
 // HasToken reports whether a token is configured; without one every call
 // returns ErrNoToken.
@@ -375,6 +418,7 @@ func (c *Client) ListConversations(ctx context.Context, q Query) (*ListResult, e
 		seen[u] = true
 		link = u
 	}
+	total.Message = c.red.Redact(total.Message)
 	return total, nil
 }
 
@@ -502,18 +546,18 @@ func (c *Client) get(ctx context.Context, rawURL string, limit int64, decode dec
 		}
 		wait, retry := c.shouldRetry(ctx, attempt, err)
 		if !retry {
-			return withAttempts(err, attempt+1)
+			return c.scrub(withAttempts(err, attempt+1))
 		}
 		c.log.LogAttrs(ctx, slog.LevelInfo, "stammer: retrying",
 			slog.String("host", c.base.Host), slog.Int("status", status),
 			slog.Int("attempt", attempt+2), slog.Int("of", c.retries+1),
 			slog.Duration("wait", wait.Round(time.Millisecond)),
-			slog.String("error", redact(err.Error(), c.token)))
+			slog.String("error", c.red.Redact(err.Error())))
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return withAttempts(err, attempt+1)
+			return c.scrub(withAttempts(err, attempt+1))
 		case <-t.C:
 		}
 	}
@@ -560,7 +604,7 @@ func Attempts(err error) int {
 func (c *Client) attempt(ctx context.Context, rawURL string, limit int64, decode decodeFunc) (int, int64, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
-		return 0, 0, fmt.Errorf("building the request for %s: %s", c.base.Host, redact(err.Error(), c.token))
+		return 0, 0, fmt.Errorf("building the request for %s: %s", c.base.Host, c.red.Redact(err.Error()))
 	}
 	req.Header.Set("Authorization", "Token "+c.token)
 	req.Header.Set("Accept", "application/json")
@@ -582,8 +626,10 @@ func (c *Client) attempt(ctx context.Context, rawURL string, limit int64, decode
 			return resp.StatusCode, int64(len(body)), c.transportError(ctx, rerr, "while reading an error response")
 		}
 		return resp.StatusCode, int64(len(body)), &APIError{
-			Status:     resp.StatusCode,
-			Message:    redact(errorMessage(resp.StatusCode, resp.Header.Get("Content-Type"), body), c.token),
+			Status: resp.StatusCode,
+			// Redacted before the message is cut to length, so that a cut
+			// cannot leave part of the token; get redacts the result again.
+			Message:    errorMessage(resp.StatusCode, resp.Header.Get("Content-Type"), []byte(c.red.Redact(string(body)))),
 			RetryAfter: retryAfter(resp.Header.Get("Retry-After"), time.Now()),
 		}
 	}
@@ -651,7 +697,7 @@ func (c *Client) transportError(ctx context.Context, err error, during string) e
 		// "connection reset by peer", without "read tcp 127.0.0.1:…->…:".
 		detail = errno.Error()
 	}
-	detail = sanitizeMessage(redact(detail, c.token))
+	detail = sanitizeMessage(c.red.Redact(detail))
 	dropped := droppedConnection(err)
 	if during != "" {
 		return &requestError{msg: fmt.Sprintf("the connection to the Stammer API at %s broke%s: %s", host, during, detail), errs: []error{err}, dropped: dropped}
@@ -769,7 +815,7 @@ func (c *Client) logRequest(ctx context.Context, rawURL string, attempt, status 
 		attrs = append(attrs, slog.Int("attempt", attempt+1))
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", redact(err.Error(), c.token)))
+		attrs = append(attrs, slog.String("error", c.red.Redact(err.Error())))
 	}
 	c.log.LogAttrs(ctx, slog.LevelDebug, "stammer api request", attrs...)
 }

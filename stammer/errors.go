@@ -368,12 +368,3 @@ func formatSize(n int64) string {
 	}
 	return strconv.FormatInt(n, 10) + " bytes"
 }
-
-// redact removes the token from s. Nothing we build contains it, but a
-// server might echo it back in an error message.
-func redact(s, token string) string {
-	if token == "" || !strings.Contains(s, token) {
-		return s
-	}
-	return strings.ReplaceAll(s, token, "[redacted]")
-}

@@ -130,15 +130,6 @@ func TestRetryAfter(t *testing.T) {
 	}
 }
 
-func TestRedact(t *testing.T) {
-	if got := redact("token abc123 was abc123", "abc123"); got != "token [redacted] was [redacted]" {
-		t.Errorf("redact = %q", got)
-	}
-	if got := redact("nothing", ""); got != "nothing" {
-		t.Errorf("redact with empty token = %q", got)
-	}
-}
-
 func TestErrNoTokenNamesTheSetting(t *testing.T) {
 	if !strings.Contains(ErrNoToken.Error(), "STAMMER_API_TOKEN") {
 		t.Errorf("ErrNoToken = %q", ErrNoToken)

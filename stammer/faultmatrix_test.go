@@ -102,6 +102,12 @@ var faultMatrix = []faultRow{
 	{name: "401 invalid token (echoed by the API)", setup: func(srv, _ *stammertest.Server) {
 		srv.SetFault(stammertest.Fault{Status: 401, Body: `{"detail": "Invalid token ` + secretToken + `."}`, Header: http.Header{"Www-Authenticate": {"Token"}}, Times: 1})
 	}, check: wantAPIError(401, "Invalid token [redacted].", 1)},
+	{name: "401 echoing the token upper-cased", setup: func(srv, _ *stammertest.Server) {
+		srv.SetFault(stammertest.Fault{Status: 401, Body: `{"detail": "Invalid token ` + strings.ToUpper(secretToken) + `."}`, Times: 1})
+	}, check: wantAPIError(401, "Invalid token [redacted].", 1)},
+	{name: "200 error body echoing the token", setup: func(srv, _ *stammertest.Server) {
+		srv.SetFault(stammertest.Fault{Status: 200, Body: `{"error": "Invalid token Token ` + strings.ToLower(secretToken) + `"}`, Times: 1})
+	}, check: wantDecodeError(`"Invalid token Token [redacted]"`)},
 	{name: "403 forbidden", setup: func(srv, _ *stammertest.Server) {
 		srv.SetFault(stammertest.Fault{Status: 403, Body: `{"detail": "You do not have permission to perform this action."}`, Times: 1})
 	}, check: wantAPIError(403, "You do not have permission to perform this action.", 1)},

@@ -104,6 +104,10 @@ func NewServer(name, version string, d Deps) (*server.MCPServer, error) {
 		// Logging is outermost so a recovered panic is logged as an error call.
 		server.WithToolHandlerMiddleware(logCalls(d.Logger)),
 		server.WithToolHandlerMiddleware(recoverPanics(d.Logger)),
+		// Innermost: the token is gone before anything logs or checks
+		// the result.
+		server.WithToolHandlerMiddleware(redactResults(d.Client)),
+		server.WithResourceHandlerMiddleware(redactResources(d.Client)),
 	)
 	s.AddTools(ts...)
 	now := d.Now

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stammer-mcp/stammer-mcp/stammer/stammertest"
+)
+
+// leaked reports whether s holds the canary token, or any 10 characters of
+// it, in any letter case: a cut message must not show part of it either.
+func leaked(s string) bool {
+	low, tok := strings.ToLower(s), strings.ToLower(canary)
+	for i := 0; i+10 <= len(tok); i++ {
+		if strings.Contains(low, tok[i:i+10]) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestTokenNeverLeaks has the API echo the token back (as a server that
+// quotes the Authorization header it received would) with every status, in
+// exact, upper and lower case, in "error", "detail" and "message" fields, as
+// plain text, cut to length by the message cap, and inside conversations.
+// Through the real binary with LOG_LEVEL=debug: no tool result (text or
+// structured), no resource and no log line holds it, and the logger's last
+// line of defence is never needed.
+func TestTokenNeverLeaks(t *testing.T) {
+	statuses := []int{200, 201, 202, 400, 401, 403, 404, 405, 409, 410, 422, 429, 500, 501, 502, 503, 504}
+	cases := map[string]func(string) string{
+		"exact": func(s string) string { return s },
+		"upper": strings.ToUpper,
+		"lower": strings.ToLower,
+	}
+	bodies := []string{
+		`{"error": "Invalid token Token TOK"}`,
+		`{"detail": "Invalid token Token TOK."}`,
+		`{"message": "Invalid token", "data": "Token TOK"}`,
+		`{"errors": {"authorization": ["Token TOK is not valid"]}}`,
+		`Invalid token Token TOK`,
+		`{"error": "` + strings.Repeat("x ", 143) + `Token TOK"}`,
+		`{"data": [{"id": 1, "uuid": "0b9e6c1e-5a4e-4c3e-9f1e-2d3c4b5a6978", "conversation_number": 5, "user_key": "TOK",
+		  "source_platform": "TOK", "messages": [{"query": "my token is Token TOK", "answer": "noted: TOK"}]}]}`,
+	}
+	for _, status := range statuses {
+		t.Run(fmt.Sprint(status), func(t *testing.T) {
+			t.Parallel()
+			srv := stammertest.NewServer(t, stammertest.WithToken(canary))
+			s := startSession(t, []string{"STAMMER_BASE_URL=" + srv.URL, "STAMMER_API_TOKEN=" + canary, "LOG_LEVEL=debug",
+				"STAMMER_TIMEOUT=5s", "STAMMER_MAX_RETRIES=1"}) // a retry logs the error once more; one is enough
+			initialize(s)
+			calls := []struct {
+				tool string
+				args map[string]any
+			}{
+				{"list_conversations", map[string]any{"chatbot_id": 1, "onlyDeletedConversations": false}},
+				{"get_conversation", map[string]any{"uuid": "0b9e6c1e-5a4e-4c3e-9f1e-2d3c4b5a6978"}},
+				{"conversation_insights", map[string]any{"onlyDeletedConversations": false}},
+			}
+			for name, form := range cases {
+				for _, body := range bodies {
+					srv.SetFault(stammertest.Fault{Status: status, Body: strings.ReplaceAll(body, "TOK", form(canary))})
+					for _, c := range calls {
+						_, text, structured := s.callTool(c.tool, c.args)
+						if leaked(text) || leaked(structured) {
+							t.Errorf("%s token, body %.40q: %s leaks it:\n%s\n%s", name, body, c.tool, text, structured)
+						}
+					}
+					msg := s.request("resources/read", map[string]any{"uri": "stammer://chatbots/1/conversations/5"})
+					if b := fmt.Sprint(msg); leaked(b) {
+						t.Errorf("%s token, body %.40q: the transcript resource leaks it: %s", name, body, b)
+					}
+				}
+			}
+			s.close()
+			logs := s.stderr.String()
+			if leaked(logs) || strings.Contains(logs, "[REDACTED]") {
+				t.Errorf("stderr carries the token (or needed the logger's redactor):\n%s", logs)
+			}
+			if !strings.Contains(logs, "stammer api request") {
+				t.Errorf("the debug log has no request lines")
+			}
+		})
+	}
+}

@@ -1,0 +1,228 @@
+package stammer
+
+import (
+	"cmp"
+	"encoding/base64"
+	"encoding/json"
+	"net/url"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// RedactedMark replaces a secret wherever Redact finds one.
+const RedactedMark = "[redacted]"
+
+// minLongSecret is the length from which a secret is redacted wherever it
+// appears, in any case and in its encoded forms. A shorter one (a test
+// token, a careless MCP_HTTP_TOKEN) would match inside ordinary words, so
+// it is redacted only where it stands whole, and only as itself.
+const minLongSecret = 16
+
+// minPartial is the shortest prefix of a long secret that is redacted when
+// a cut ("…") ends it: a message cut to its length must not show the
+// token's first characters either.
+const minPartial = 4
+
+// Redactor removes secrets (the Stammer API token, the HTTP bearer token)
+// from text that leaves the process: error messages, tool results, log
+// lines. It is the one redaction of the program; every boundary that can
+// carry text from the API calls it. The zero value and nil redact nothing.
+// It is safe for concurrent use.
+type Redactor struct {
+	secrets []secret
+	mark    string // "" means RedactedMark
+}
+
+// secret is one secret and the forms it is searched in.
+type secret struct {
+	lower string // the secret, ASCII lower-cased
+	whole bool   // short: only whole occurrences, as itself
+	// folded are forms matched ignoring ASCII case: the secret, and its
+	// URL- and JSON-escaped spellings (hex digits may come in either case).
+	folded []string
+	// exact are base64 spellings, matched as they are: the characters
+	// that encode the secret alone, at each of the three alignments it can
+	// have inside a longer encoded text, in the standard and URL alphabets.
+	exact []string
+}
+
+// NewRedactor returns a Redactor for the given secrets; empty ones are
+// ignored.
+func NewRedactor(secrets ...string) *Redactor {
+	r := &Redactor{}
+	for _, s := range secrets {
+		if s == "" {
+			continue
+		}
+		sec := secret{lower: asciiLower(s), whole: len(s) < minLongSecret}
+		sec.folded = []string{sec.lower}
+		if !sec.whole {
+			forms := []string{url.QueryEscape(s), url.PathEscape(s)}
+			if j, err := json.Marshal(s); err == nil {
+				// Go's escaping, and PHP's, which also escapes "/".
+				j := string(j[1 : len(j)-1])
+				forms = append(forms, j, strings.ReplaceAll(j, "/", `\/`))
+			}
+			for _, f := range forms {
+				if f = asciiLower(f); f != sec.lower && !slices.Contains(sec.folded, f) {
+					sec.folded = append(sec.folded, f)
+				}
+			}
+			sec.exact = base64Cores(s)
+		}
+		r.secrets = append(r.secrets, sec)
+	}
+	return r
+}
+
+// base64Cores returns the base64 characters that depend only on s, for s
+// starting at byte offset 0, 1 or 2 of a 3-byte group, in both alphabets;
+// each at least minLongSecret long.
+func base64Cores(s string) []string {
+	var out []string
+	for k := 0; k < 3; k++ {
+		enc := base64.StdEncoding.EncodeToString(append(make([]byte, k), s...))
+		start, end := 0, len(enc)
+		if k > 0 {
+			start = 4 // the first group mixes the bytes before s
+		}
+		if (k+len(s))%3 != 0 {
+			end -= 4 // the last group mixes the bytes after s (or padding)
+		}
+		if end-start < minLongSecret {
+			continue
+		}
+		core := enc[start:end]
+		urlCore := strings.NewReplacer("+", "-", "/", "_").Replace(core)
+		out = append(out, core)
+		if urlCore != core {
+			out = append(out, urlCore)
+		}
+	}
+	return out
+}
+
+// WithMark returns a copy of r that writes mark in place of a secret.
+func (r *Redactor) WithMark(mark string) *Redactor {
+	if r == nil {
+		return nil
+	}
+	c := *r
+	c.mark = mark
+	return &c
+}
+
+// Active reports whether there is anything to redact.
+func (r *Redactor) Active() bool { return r != nil && len(r.secrets) > 0 }
+
+// Redact returns s with every occurrence of a secret replaced by
+// RedactedMark: in any letter case, URL-, JSON- or base64-encoded (for
+// secrets of at least 16 characters), and a prefix of one cut short by an
+// ellipsis.
+func (r *Redactor) Redact(s string) string {
+	if !r.Active() || s == "" {
+		return s
+	}
+	spans := r.find(s)
+	if len(spans) == 0 {
+		return s
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i][0] < spans[j][0] })
+	var b strings.Builder
+	b.Grow(len(s))
+	at := 0
+	for i := 0; i < len(spans); {
+		start, end := spans[i][0], spans[i][1]
+		for i++; i < len(spans) && spans[i][0] <= end; i++ {
+			end = max(end, spans[i][1])
+		}
+		b.WriteString(s[at:start])
+		b.WriteString(cmp.Or(r.mark, RedactedMark))
+		at = end
+	}
+	b.WriteString(s[at:])
+	return b.String()
+}
+
+// Contains reports whether Redact would change s.
+func (r *Redactor) Contains(s string) bool {
+	return r.Active() && len(r.find(s)) > 0
+}
+
+// find returns the byte spans of s that hold a secret.
+func (r *Redactor) find(s string) [][2]int {
+	lower := asciiLower(s) // same length as s: only ASCII bytes change
+	var spans [][2]int
+	for _, sec := range r.secrets {
+		for _, f := range sec.folded {
+			spans = appendMatches(spans, lower, f, sec.whole)
+		}
+		for _, f := range sec.exact {
+			spans = appendMatches(spans, s, f, false)
+		}
+		if !sec.whole {
+			spans = appendCutPrefixes(spans, lower, sec.lower)
+		}
+	}
+	return spans
+}
+
+// appendMatches adds the spans of every occurrence of f in s; whole keeps
+// only occurrences not joined to a letter or digit on either side.
+func appendMatches(spans [][2]int, s, f string, whole bool) [][2]int {
+	for from := 0; from <= len(s)-len(f); {
+		i := strings.Index(s[from:], f)
+		if i < 0 {
+			break
+		}
+		i += from
+		j := i + len(f)
+		if !whole || ((i == 0 || !isWordByte(s[i-1])) && (j == len(s) || !isWordByte(s[j]))) {
+			spans = append(spans, [2]int{i, j})
+		}
+		from = i + 1
+	}
+	return spans
+}
+
+// appendCutPrefixes adds the spans of a secret's prefix (at least
+// minPartial bytes) that directly precedes an ellipsis: what is left of a
+// secret in a message cut to length.
+func appendCutPrefixes(spans [][2]int, lower, sec string) [][2]int {
+	const ellipsis = "…"
+	for from := 0; ; {
+		i := strings.Index(lower[from:], ellipsis)
+		if i < 0 {
+			return spans
+		}
+		i += from
+		for k := min(len(sec)-1, i); k >= minPartial; k-- {
+			if lower[i-k:i] == sec[:k] {
+				spans = append(spans, [2]int{i - k, i})
+				break
+			}
+		}
+		from = i + len(ellipsis)
+	}
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// asciiLower lower-cases ASCII letters only, so byte offsets are kept.
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if c := b[j]; c >= 'A' && c <= 'Z' {
+					b[j] = c + 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
