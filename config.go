@@ -53,6 +53,10 @@ type config struct {
 	showVersion bool
 	call        *callArgs
 	doctor      bool
+	// shape asks doctor for the structure of one answer (doctor --shape),
+	// of the conversations of shapeDate (YYYY-MM-DD, "" = today in UTC).
+	shape     bool
+	shapeDate string
 	// transport is "stdio" or "http"; http is configured by httpCfg.
 	transport string
 	httpCfg   mcphttp.Config
@@ -74,6 +78,10 @@ Usage:
   stammer-mcp [flags] call TOOL [JSON] run one tool call, print the result
                                       e.g. stammer-mcp --demo call list_conversations '{"chatbot_id":17,"onlyDeletedConversations":false}'
   stammer-mcp [flags] doctor          check the configuration and the connection to the API
+  stammer-mcp [flags] doctor --shape [--date YYYY-MM-DD]
+                                      also print the structure of one answer (today's
+                                      conversations by default), without any of its values,
+                                      for a bug report
   stammer-mcp --transport http --listen 127.0.0.1:8080
                                       serve Streamable HTTP at /mcp (and /healthz) instead of stdio
 
@@ -190,9 +198,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	cfg.logLevel = lvl
 
 	if rest := fs.Args(); len(rest) > 0 {
-		if rest[0] == "doctor" && len(rest) == 1 {
-			cfg.doctor = true
-			return cfg, nil
+		if rest[0] == "doctor" {
+			return cfg, parseDoctor(cfg, rest[1:])
 		}
 		if rest[0] != "call" {
 			return nil, fmt.Errorf("unknown command %q; the commands are \"call TOOL [JSON]\" and \"doctor\" (see -h)", rest[0])
@@ -210,6 +217,27 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		cfg.call = c
 	}
 	return cfg, nil
+}
+
+// parseDoctor reads doctor's own flags: --shape and --date.
+func parseDoctor(cfg *config, args []string) error {
+	fs := flag.NewFlagSet("doctor", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.BoolVar(&cfg.shape, "shape", false, "")
+	fs.StringVar(&cfg.shapeDate, "date", "", "")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+		return errors.New("usage: stammer-mcp doctor [--shape [--date YYYY-MM-DD]]")
+	}
+	if cfg.shapeDate != "" {
+		if !cfg.shape {
+			return errors.New("doctor: --date goes with --shape")
+		}
+		if _, err := time.Parse(stammer.DateLayout, cfg.shapeDate); err != nil {
+			return fmt.Errorf("doctor --date %q: use a real date as YYYY-MM-DD, e.g. 2026-11-24", cfg.shapeDate)
+		}
+	}
+	cfg.doctor = true
+	return nil
 }
 
 // splitList reads a comma-separated list, ignoring blanks.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -13,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/stammer-mcp/stammer-mcp/shape"
 	"github.com/stammer-mcp/stammer-mcp/stammer"
 )
 
@@ -21,8 +23,10 @@ const doctorTimeout = 15 * time.Second
 
 // doctor checks the configuration and makes one cheap request, printing in
 // plain words what is right and what to fix. It exits 0 only when a real
-// call would work.
-func doctor(ctx context.Context, cfg stammer.Config, out io.Writer) int {
+// call would work. With withShape, the request is for the live
+// conversations of day (YYYY-MM-DD, "" = today in UTC), and the structure
+// of the answer is printed too (see printShape).
+func doctor(ctx context.Context, cfg stammer.Config, out io.Writer, withShape bool, day string) int {
 	good := func(format string, a ...any) { fmt.Fprintf(out, "ok       "+format+"\n", a...) }
 	bad := func(format string, a ...any) { fmt.Fprintf(out, "PROBLEM  "+format+"\n", a...) }
 
@@ -43,21 +47,45 @@ func doctor(ctx context.Context, cfg stammer.Config, out io.Writer) int {
 	good("API token is set")
 
 	cfg.Timeout = min(cmp0(cfg.Timeout, doctorTimeout), doctorTimeout)
+	var body firstBody
+	if withShape {
+		cfg.HTTPClient = shape.RecordingClient(cfg.HTTPClient, shapeBodyLimit, body.record)
+	}
 	c, err := stammer.New(cfg)
 	if err != nil {
 		bad("%v", err)
 		return 1
 	}
 	// The cheapest query the endpoint offers: today's deleted conversations.
+	// With --shape, the live conversations of one day: a sample of what
+	// tools read, still small.
 	today := time.Now().UTC().Format(time.DateOnly)
+	q := stammer.Query{StartDate: today, EndDate: today, OnlyDeletedConversations: true}
+	if withShape {
+		day = cmp.Or(day, today)
+		q = stammer.Query{StartDate: day, EndDate: day}
+	}
 	start := time.Now()
-	res, err := c.ListConversations(ctx, stammer.Query{StartDate: today, EndDate: today, OnlyDeletedConversations: true})
+	res, err := c.ListConversations(ctx, q)
 	took := time.Since(start).Round(time.Millisecond)
+	var decErr *stammer.DecodeError
+	if withShape && errors.As(err, &decErr) && body.json() {
+		// Not the decoder's message, which quotes the answer's keys and
+		// words: the report below says what the answer holds, safely.
+		bad("%s answered with JSON that the decoder cannot read as a list of conversations; its structure is below", base.Host)
+		printShape(out, &body, nil)
+		return 1
+	}
 	if err != nil {
 		bad("%s", diagnose(err, base.Host, cfg.Timeout))
 		return 1
 	}
-	good("%s answered in %s and accepted the token (%d deleted conversation(s) today)", base.Host, took, len(res.Conversations))
+	if withShape {
+		good("%s answered in %s and accepted the token (%d conversation(s) on %s)", base.Host, took, len(res.Conversations), day)
+		printShape(out, &body, res)
+	} else {
+		good("%s answered in %s and accepted the token (%d deleted conversation(s) today)", base.Host, took, len(res.Conversations))
+	}
 	fmt.Fprintln(out, "\nAll checks passed: MCP clients can use this configuration.")
 	return 0
 }

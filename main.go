@@ -7,6 +7,7 @@
 //	stammer-mcp                       serve MCP over stdio (the normal mode)
 //	stammer-mcp --demo                serve the built-in demo data, no token needed
 //	stammer-mcp call TOOL [JSON]      run one tool call and print the result
+//	stammer-mcp doctor [--shape]      check the setup; --shape describes one answer
 //	stammer-mcp --version
 //
 // Configuration comes from the environment (STAMMER_API_TOKEN,
@@ -72,6 +73,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		UserAgent:    "stammer-mcp/" + version(),
 		Logger:       logger,
 	}
+	if logger.Enabled(ctx, slog.LevelDebug) {
+		clientCfg.HTTPClient = logFirstShape(clientCfg.HTTPClient, logger)
+	}
 	if cfg.demo {
 		fake := stammertest.New()
 		defer fake.Close()
@@ -79,7 +83,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		logger.Info("demo mode: serving built-in fictional conversations", "base_url", fake.URL)
 	}
 	if cfg.doctor {
-		return doctor(ctx, clientCfg, stdout)
+		return doctor(ctx, clientCfg, stdout, cfg.shape, cfg.shapeDate)
 	}
 	sc, err := stammer.New(clientCfg)
 	if err != nil {

@@ -155,7 +155,7 @@ func New(cfg Config) (*Client, error) {
 		c.log = slog.New(slog.DiscardHandler)
 	}
 	if cfg.HTTPClient == nil {
-		c.hc = newHTTPClient()
+		c.hc = NewHTTPClient()
 	} else {
 		hc := *cfg.HTTPClient
 		c.hc = &hc
@@ -190,10 +190,11 @@ func cleanToken(t string) (string, error) {
 	return t, nil
 }
 
-// newHTTPClient builds the dedicated client: the default transport's
-// proxy and HTTP/2 settings with bounded dial, TLS and idle times. The
-// overall deadline comes from the per-call context, not Client.Timeout.
-func newHTTPClient() *http.Client {
+// NewHTTPClient builds the client used when Config.HTTPClient is nil (the
+// default transport's proxy and HTTP/2 settings with bounded dial, TLS and
+// idle times), for callers that wrap its transport. The overall deadline
+// comes from the per-call context, not Client.Timeout.
+func NewHTTPClient() *http.Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
 	tr.TLSHandshakeTimeout = 10 * time.Second

@@ -1,0 +1,406 @@
+package shape
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/stammer-mcp/stammer-mcp/stammer"
+)
+
+// Report is one answer's structure together with what the decoder made of
+// it. Everything it prints comes from the Node tree (no values) and from
+// the decoder's own field table (stammer.FieldUse).
+type Report struct {
+	// Root is the walked answer.
+	Root *Node
+	// Bytes is the size of the body; Complete is false when only its
+	// first Bytes were walked.
+	Bytes    int64
+	Complete bool
+	// ListShape is the shape the decoder recognised (ListResult.Shape).
+	ListShape string
+	// Decoded and Skipped are the decoder's counts of conversations read
+	// and list items it could not read.
+	Decoded, Skipped int
+	// Failed says the decoder refused the answer (its error is reported
+	// apart: it may quote the API's words, which this report never does).
+	Failed bool
+	// Malformed says the body is not one whole JSON value; the structure
+	// is described up to the fault.
+	Malformed bool
+}
+
+// knownShapes are the list shapes the decoder was written for (those of
+// the API notes and stammertest); any other was found by a fallback rule.
+var knownShapes = map[string]string{
+	"envelope":      `{"message", "data": [...]}`,
+	"array":         `[...]`,
+	"results":       `{"count", "next", "previous", "results": [...]}`,
+	"conversations": `{"count", "conversations": [...]}`,
+	"data.results":  `{"message", "data": {"count", "results": [...]}}`,
+}
+
+// level is a stammer.Level, or none for members the decoder never looks at.
+type level = stammer.Level
+
+const none level = -1
+
+// row is one line of a section.
+type row struct{ path, kinds, in, use string }
+
+// header heads the tables of members.
+var header = row{"key", "JSON type", "in", "decoder reads it as"}
+
+// reporter renders a Report.
+type reporter struct {
+	rep       *Report
+	items     *Node            // the list items (nil: no list)
+	itemsPath string           // where they are, e.g. "data[]"
+	onPath    map[*Node]string // envelope members holding the list
+	msgs      *Node            // the messages of the items (nil: none)
+	msgsPath  string
+	base      string   // the section's place, prefixed to paths in notes
+	ignoredC  []string // conversation keys the decoder ignores
+	ignoredM  []string // message keys the decoder ignores
+	times     []row    // time layouts seen, by place
+	platforms []string // "place: values" of each key read as the platform
+}
+
+// Write prints the report: a header, the envelope, the list items, their
+// messages, time layouts, source platforms and a verdict.
+func (r *Report) Write(w io.Writer) {
+	p := &reporter{rep: r, onPath: map[*Node]string{}}
+	p.locate()
+	fmt.Fprintln(w, "Shape of the answer: its structure only, with no text, id, number, name or e-mail from it (strings appear as string(len N)); safe to paste into a public issue.")
+	switch {
+	case r.Malformed:
+		fmt.Fprintf(w, "Body: %d bytes examined; it is not one whole, valid JSON value, so the structure is described up to the fault.\n", r.Bytes)
+	case r.Complete:
+		fmt.Fprintf(w, "Body: %d bytes, all examined.\n", r.Bytes)
+	default:
+		fmt.Fprintf(w, "Body: only its first %d bytes were examined (the rest is not described).\n", r.Bytes)
+	}
+	fmt.Fprintf(w, "Summary (as logged at LOG_LEVEL=debug): %s\n", Summary(r.Root))
+
+	if p.items != r.Root {
+		fmt.Fprintf(w, "\nTop level: %s\n", kinds(r.Root))
+		if r.Root.Fields != nil {
+			p.base = ""
+			p.table(w, append([]row{header}, p.members(r.Root, "", stammer.LevelEnvelope)...))
+		}
+	}
+	if p.items != nil {
+		fmt.Fprintf(w, "\nConversations: %d object(s) at %s\n", p.items.Kinds[Object], p.itemsPath)
+		p.base = p.itemsPath
+		p.table(w, append([]row{header}, p.members(p.items, "", stammer.LevelConversation)...))
+	}
+	if p.msgs != nil {
+		fmt.Fprintf(w, "\nMessages: %d object(s) at %s\n", p.msgs.Kinds[Object], p.msgsPath)
+		p.base = p.msgsPath
+		p.table(w, append([]row{header}, p.members(p.msgs, "", stammer.LevelMessage)...))
+	}
+	if len(p.times) > 0 {
+		fmt.Fprintln(w, "\nTime layouts:")
+		p.table(w, append([]row{{"place", "layout", "values", ""}}, p.times...))
+	}
+	if len(p.platforms) > 0 {
+		fmt.Fprintf(w, "\nSource platforms: %s\n", strings.Join(p.platforms, "; "))
+	}
+	fmt.Fprintf(w, "\nVerdict: %s\n", p.verdict())
+}
+
+// locate finds the list items and their messages from the shape the
+// decoder reported.
+func (p *reporter) locate() {
+	root := p.rep.Root
+	var path []string
+	switch s := p.rep.ListShape; s {
+	case "object":
+		p.items, p.itemsPath = root, "the top level"
+		return
+	case "array":
+		p.items, p.itemsPath = root.Elem, "[]"
+		return
+	case "envelope":
+		path = []string{"data"}
+	case "data.object":
+		if d, k := field(root, "data"); d != nil {
+			p.items, p.itemsPath = d, k
+			p.onPath[d] = "the conversation"
+		}
+		return
+	default:
+		path = strings.Split(s, ".")
+	}
+	n, where := root, ""
+	for _, key := range path {
+		f, k := field(n, key)
+		if f == nil || f.Kinds[Object]+f.Kinds[Array] == 0 {
+			return // "message": no list at all
+		}
+		where += k
+		p.onPath[f] = "holds the list"
+		n = f
+		if f.Kinds[Array] == 0 {
+			where += "."
+		}
+	}
+	p.onPath[n] = "the conversation list"
+	if n.Elem != nil && n.Elem.Kinds[Object] > 0 {
+		p.items, p.itemsPath = n.Elem, where+"[]"
+	}
+}
+
+// field finds the member of n whose key is lower-case key (the decoder
+// matches envelope keys without regard to case).
+func field(n *Node, key string) (*Node, string) {
+	for _, k := range n.Keys {
+		if strings.ToLower(k) == key {
+			return n.Fields[k], k
+		}
+	}
+	return nil, ""
+}
+
+// members returns the rows of the members of the objects at n, nested
+// objects and arrays inline, as paths under prefix.
+func (p *reporter) members(n *Node, prefix string, lv level) []row {
+	var rows []row
+	for _, k := range n.Keys {
+		f := n.Fields[k]
+		what, use := p.use(lv, n, k, f)
+		path := prefix + k
+		rows = append(rows, row{path, kinds(f), fmt.Sprintf("%d/%d", f.N, n.Kinds[Object]), use})
+		p.note(path, what, f)
+		child := none
+		if what == "chatbot id" && f.Kinds[Object] > 0 {
+			child = stammer.LevelChatbot
+		} else if lv == stammer.LevelEnvelope && p.onPath[f] != "" {
+			child = stammer.LevelEnvelope
+		}
+		rows = append(rows, p.inner(f, path, child)...)
+	}
+	if n.MoreKeys > 0 {
+		rows = append(rows, row{prefix + "…", fmt.Sprintf("%d more member(s) past %d distinct keys", n.MoreKeys, maxKeys), "", "ignored"})
+	}
+	return rows
+}
+
+// inner returns the rows inside the values at f: object members as
+// "path.key", array elements as "path[]". The list and the messages have
+// sections of their own.
+func (p *reporter) inner(f *Node, path string, lv level) []row {
+	if f == p.items || f == p.msgs {
+		return nil
+	}
+	var rows []row
+	if f.Fields != nil {
+		rows = append(rows, p.members(f, path+".", lv)...)
+	}
+	if f.Elem != nil {
+		rows = append(rows, p.inner(f.Elem, path+"[]", none)...)
+	}
+	return rows
+}
+
+// use says what the decoder reads member key of the objects at n as
+// (what, "" when nothing) and how the report puts it.
+func (p *reporter) use(lv level, n *Node, key string, f *Node) (what, use string) {
+	if lv == none {
+		return "", ""
+	}
+	if s := p.onPath[f]; s != "" {
+		return "", s
+	}
+	what, rank := stammer.FieldUse(lv, key)
+	if what == "" || what == "may hold the list" {
+		switch lv {
+		case stammer.LevelConversation:
+			p.ignoredC = append(p.ignoredC, key)
+		case stammer.LevelMessage:
+			p.ignoredM = append(p.ignoredM, key)
+		}
+		return "", "ignored"
+	}
+	// Of several spellings of one thing, the decoder reads the best ranked
+	// one present; a worse one is read only where the better is missing.
+	for _, k := range n.Keys {
+		w, r := stammer.FieldUse(lv, k)
+		if w == what && r < rank {
+			if n.Fields[k].N == n.Kinds[Object] {
+				return what, fmt.Sprintf("not used: %s is read as %s", k, what)
+			}
+			return what, fmt.Sprintf("%s where %s is missing", what, k)
+		}
+	}
+	if lv == stammer.LevelConversation && what == "messages" && f.Elem != nil && f.Elem.Kinds[Object] > 0 && p.msgs == nil {
+		p.msgs, p.msgsPath = f.Elem, p.itemsPath+"."+key+"[]"
+	}
+	return what, what
+}
+
+// note collects the time layouts and source platforms seen at path, whose
+// values the decoder reads as what.
+func (p *reporter) note(path, what string, f *Node) {
+	where := path
+	if p.base != "" {
+		where = p.base + "." + path
+	}
+	for _, l := range slices.Sorted(maps.Keys(f.Layouts)) {
+		p.times = append(p.times, row{where, l, fmt.Sprintf("×%d", f.Layouts[l]), ""})
+	}
+	if what == "created at" || what == "updated at" || what == "message time" {
+		for _, u := range slices.Sorted(maps.Keys(f.Epochs)) {
+			p.times = append(p.times, row{where, u, fmt.Sprintf("×%d", f.Epochs[u]), ""})
+		}
+	}
+	if what == "source platform" {
+		var parts []string
+		known := 0
+		for _, word := range slices.Sorted(maps.Keys(f.Words)) {
+			parts = append(parts, fmt.Sprintf("%s ×%d", word, f.Words[word]))
+			known += f.Words[word]
+		}
+		if other := f.Kinds[String] - known; other > 0 {
+			parts = append(parts, fmt.Sprintf("%d other value(s), not documented platforms, withheld", other))
+		}
+		p.platforms = append(p.platforms, where+": "+strings.Join(parts, ", "))
+	}
+}
+
+// verdict says whether the answer had a shape the decoder knows, or which
+// fallback rules it took.
+func (p *reporter) verdict() string {
+	r := p.rep
+	if r.Failed {
+		return "the decoder found no list of conversations in this answer; the structure above is what it would have to learn."
+	}
+	var why []string
+	desc, known := knownShapes[r.ListShape]
+	switch {
+	case r.ListShape == "message":
+		why = append(why, "the answer holds a message and no list (read as no conversations)")
+	case !known:
+		why = append(why, fmt.Sprintf("the list was found by a fallback rule (%q)", r.ListShape))
+	}
+	if n := len(p.ignoredC); n > 0 {
+		why = append(why, fmt.Sprintf("%d conversation field(s) the decoder does not know, ignored: %s", n, strings.Join(p.ignoredC, ", ")))
+	}
+	if n := len(p.ignoredM); n > 0 {
+		why = append(why, fmt.Sprintf("%d message field(s) the decoder does not know, ignored: %s", n, strings.Join(p.ignoredM, ", ")))
+	}
+	if r.Skipped > 0 {
+		why = append(why, fmt.Sprintf("%d list item(s) were not objects and were skipped", r.Skipped))
+	}
+	out := fmt.Sprintf("the decoder read %d conversation(s)", r.Decoded)
+	if len(why) > 0 {
+		return out + " by fallback rules: " + strings.Join(why, "; ") + "."
+	}
+	out += fmt.Sprintf(" from a shape it knows (%s: %s) and knows every field of it.", r.ListShape, desc)
+	if p.items == nil {
+		out += " The list was empty, so the fields of conversations could not be checked: run again on a day with conversations (--date YYYY-MM-DD)."
+	}
+	return out
+}
+
+// table prints rows in aligned columns.
+func (p *reporter) table(w io.Writer, rows []row) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, r := range rows {
+		cells := []string{r.path, r.kinds, r.in, r.use}
+		for cells[len(cells)-1] == "" {
+			cells = cells[:len(cells)-1]
+		}
+		fmt.Fprintln(tw, "  "+strings.Join(cells, "\t"))
+	}
+	tw.Flush()
+}
+
+// kinds describes the values at n: their JSON kinds with string and array
+// lengths, and how many of each when they are mixed.
+func kinds(n *Node) string {
+	var parts []string
+	for k := Kind(0); k < nKinds; k++ {
+		if n.Kinds[k] == 0 {
+			continue
+		}
+		s := k.String()
+		switch k {
+		case String:
+			s = "string(len " + span(n.StrMin, n.StrMax) + ")"
+		case Array:
+			s = "array(len " + span(n.ArrMin, n.ArrMax) + ")"
+			if n.Elem != nil {
+				s += " of " + strings.ReplaceAll(kindNames1(n.Elem), ", ", "|")
+			}
+		}
+		parts = append(parts, s)
+	}
+	if len(parts) > 1 {
+		i := 0
+		for k := Kind(0); k < nKinds; k++ {
+			if n.Kinds[k] > 0 {
+				parts[i] += fmt.Sprintf(" ×%d", n.Kinds[k])
+				i++
+			}
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// kindNames1 names the kinds present at n, without lengths.
+func kindNames1(n *Node) string {
+	var parts []string
+	for k := Kind(0); k < nKinds; k++ {
+		if n.Kinds[k] > 0 {
+			parts = append(parts, k.String())
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func span(lo, hi int) string {
+	if lo == hi {
+		return fmt.Sprint(lo)
+	}
+	return fmt.Sprintf("%d–%d", lo, hi)
+}
+
+// Summary is the structure of root on one line, keys only:
+// {message data:[{id uuid … messages:[{query answer created_at}]}]}.
+func Summary(root *Node) string {
+	var b strings.Builder
+	summary(&b, root)
+	return b.String()
+}
+
+func summary(b *strings.Builder, n *Node) {
+	if n.Fields != nil {
+		b.WriteByte('{')
+		for i, k := range n.Keys {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(k)
+			if f := n.Fields[k]; f.Fields != nil || f.Elem != nil {
+				b.WriteByte(':')
+				summary(b, f)
+			}
+		}
+		if n.MoreKeys > 0 {
+			fmt.Fprintf(b, " …+%d", n.MoreKeys)
+		}
+		b.WriteByte('}')
+	}
+	if n.Elem != nil {
+		b.WriteByte('[')
+		summary(b, n.Elem)
+		b.WriteByte(']')
+	} else if n.Kinds[Array] > 0 && n.Fields == nil {
+		b.WriteString("[]")
+	}
+}
