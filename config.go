@@ -15,6 +15,7 @@ import (
 
 	"github.com/lmittmann/tint"
 
+	"github.com/stammer-mcp/stammer-mcp/auth"
 	"github.com/stammer-mcp/stammer-mcp/mcphttp"
 	"github.com/stammer-mcp/stammer-mcp/stammer"
 	"github.com/stammer-mcp/stammer-mcp/tools"
@@ -98,6 +99,11 @@ Environment:
   MCP_HTTP_TOKEN      with --transport http: the bearer token clients must send (required off loopback)
   MCP_ALLOWED_ORIGINS with --transport http: comma-separated browser origins allowed to call
   MCP_ALLOWED_HOSTS   with --transport http: comma-separated Host names accepted (e.g. the load balancer's)
+  MCP_OAUTH_ISSUER    with --transport http: accept OAuth 2.1 access tokens (JWTs) from this OpenID Connect issuer
+  MCP_OAUTH_RESOURCE  with MCP_OAUTH_ISSUER: this server's public MCP URL, e.g. https://mcp.example.com/mcp
+  MCP_OAUTH_AUDIENCE  with MCP_OAUTH_ISSUER: the "aud" tokens must carry, default MCP_OAUTH_RESOURCE
+  MCP_OAUTH_SCOPES    with MCP_OAUTH_ISSUER: comma-separated scopes a token must carry, default stammer.read
+  MCP_OAUTH_GROUPS_CLAIM  with MCP_OAUTH_ISSUER: the claim holding the user's groups, default groups
 
 Flags:
 `
@@ -139,6 +145,13 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 			Token:          strings.TrimSpace(getenv("MCP_HTTP_TOKEN")),
 			AllowedOrigins: splitList(getenv("MCP_ALLOWED_ORIGINS")),
 			AllowedHosts:   splitList(getenv("MCP_ALLOWED_HOSTS")),
+		}
+		oauth, err := oauthConfig(getenv)
+		if err != nil {
+			return nil, err
+		}
+		if oauth != nil {
+			cfg.httpCfg.OAuth = auth.NewVerifier(*oauth, nil)
 		}
 		if err := cfg.httpCfg.Check(); err != nil {
 			return nil, err
@@ -238,6 +251,27 @@ func parseDoctor(cfg *config, args []string) error {
 	}
 	cfg.doctor = true
 	return nil
+}
+
+// oauthConfig reads the MCP_OAUTH_* variables; nil when OAuth is off.
+func oauthConfig(getenv func(string) string) (*auth.Config, error) {
+	c := auth.Config{
+		Issuer:      strings.TrimSpace(getenv("MCP_OAUTH_ISSUER")),
+		Resource:    strings.TrimSpace(getenv("MCP_OAUTH_RESOURCE")),
+		Audience:    strings.TrimSpace(getenv("MCP_OAUTH_AUDIENCE")),
+		Scopes:      splitList(getenv("MCP_OAUTH_SCOPES")),
+		GroupsClaim: strings.TrimSpace(getenv("MCP_OAUTH_GROUPS_CLAIM")),
+	}
+	if c.Issuer == "" {
+		if c.Resource != "" || c.Audience != "" || len(c.Scopes) > 0 {
+			return nil, errors.New("MCP_OAUTH_RESOURCE, MCP_OAUTH_AUDIENCE and MCP_OAUTH_SCOPES need MCP_OAUTH_ISSUER, the identity provider's issuer URL")
+		}
+		return nil, nil
+	}
+	if err := c.Check(); err != nil {
+		return nil, err
+	}
+	return &c, nil
 }
 
 // splitList reads a comma-separated list, ignoring blanks.

@@ -182,7 +182,7 @@ func serveHTTP(ctx context.Context, srv *server.MCPServer, c mcphttp.Config, log
 	hs := mcphttp.NewServer(srv, c)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.ListenAndServe() }()
-	logger.Info("serving MCP over Streamable HTTP", "version", version(), "url", "http://"+c.Listen+"/mcp", "auth", c.Token != "")
+	logger.Info("serving MCP over Streamable HTTP", "version", version(), "url", "http://"+c.Listen+"/mcp", "static_token", c.Token != "", "oauth", c.OAuth != nil)
 	select {
 	case err := <-errc:
 		logger.Error("http server stopped", "error", err)

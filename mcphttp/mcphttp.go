@@ -1,7 +1,8 @@
 // Package mcphttp serves an MCP server over Streamable HTTP for
 // deployments where one stammer-mcp serves a team: MCP at /mcp, stateless so
-// replicas can sit behind any load balancer, a bearer token for clients,
-// Origin and Host checks against DNS rebinding, and /healthz for probes.
+// replicas can sit behind any load balancer, a static bearer token and/or
+// OAuth 2.1 access tokens (package auth) for clients, Origin and Host
+// checks against DNS rebinding, and /healthz for probes.
 //
 // It only guards and routes; the MCP protocol is mcp-go's.
 package mcphttp
@@ -17,6 +18,8 @@ import (
 	"time"
 
 	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/stammer-mcp/stammer-mcp/auth"
 )
 
 // Config is the HTTP front door's configuration.
@@ -34,13 +37,17 @@ type Config struct {
 	// empty list accepts any Host on non-loopback listeners, where the
 	// bearer token is the guard.
 	AllowedHosts []string
+	// OAuth, when set, accepts OAuth 2.1 access tokens from the configured
+	// identity provider and serves the RFC 9728 resource metadata. It may
+	// be set together with Token: either credential is accepted.
+	OAuth *auth.Verifier
 	// Logger receives one line per refused request; nil discards.
 	Logger *slog.Logger
 }
 
 // ErrNoToken is returned when a non-loopback listener has no token.
-var ErrNoToken = errors.New("refusing to listen on a non-loopback address without MCP_HTTP_TOKEN: set it to a long random secret, " +
-	"and give it to clients as \"Authorization: Bearer <token>\"; or listen on 127.0.0.1")
+var ErrNoToken = errors.New("refusing to listen on a non-loopback address without authentication: set MCP_HTTP_TOKEN to a long random secret " +
+	"and give it to clients as \"Authorization: Bearer <token>\", or set MCP_OAUTH_ISSUER and MCP_OAUTH_RESOURCE for OAuth; or listen on 127.0.0.1")
 
 // Check validates the configuration before listening.
 func (c Config) Check() error {
@@ -48,7 +55,7 @@ func (c Config) Check() error {
 	if err != nil {
 		return errors.New("--listen " + c.Listen + ": use host:port, e.g. 127.0.0.1:8080")
 	}
-	if c.Token == "" && !isLoopback(host) {
+	if c.Token == "" && c.OAuth == nil && !isLoopback(host) {
 		return ErrNoToken
 	}
 	for _, o := range c.AllowedOrigins {
@@ -74,6 +81,22 @@ func Handler(srv *server.MCPServer, c Config) http.Handler {
 	g := &guard{cfg: c, next: mcp}
 	mux := http.NewServeMux()
 	mux.Handle("/mcp", g)
+	if c.OAuth != nil {
+		// RFC 9728 metadata, at the path derived from the resource and at
+		// the bare well-known path that some clients try first.
+		ac := c.OAuth.Config()
+		meta := server.NewProtectedResourceMetadataHandler(server.ProtectedResourceMetadataConfig{
+			Resource:               ac.Resource,
+			AuthorizationServers:   []string{ac.Issuer},
+			ScopesSupported:        ac.Scopes,
+			BearerMethodsSupported: []string{"header"},
+			ResourceName:           "stammer-mcp",
+		})
+		mux.Handle(auth.MetadataPath(ac.Resource), meta)
+		if p := auth.MetadataPath(""); p != auth.MetadataPath(ac.Resource) {
+			mux.Handle(p, meta)
+		}
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
@@ -110,12 +133,87 @@ func (g *guard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		g.refuse(w, r, http.StatusForbidden, "Origin "+o+" is not allowed")
 		return
 	}
-	if g.cfg.Token != "" && !bearerOK(r.Header.Get("Authorization"), g.cfg.Token) {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="stammer-mcp"`)
-		g.refuse(w, r, http.StatusUnauthorized, "missing or wrong bearer token")
+	if g.cfg.Token == "" && g.cfg.OAuth == nil {
+		g.next.ServeHTTP(w, r) // loopback without authentication
 		return
 	}
-	g.next.ServeHTTP(w, r)
+	id, fail := g.authenticate(r)
+	if fail != nil {
+		g.challenge(w, r, fail)
+		return
+	}
+	g.next.ServeHTTP(w, r.WithContext(auth.WithIdentity(r.Context(), id)))
+}
+
+// authenticate finds the caller's identity from the Authorization header:
+// the static token, else an OAuth access token. A token in the URL is
+// refused outright (the MCP authorization spec forbids it: URLs end up in
+// logs and browser history).
+func (g *guard) authenticate(r *http.Request) (auth.Identity, *auth.Failure) {
+	if q := r.URL.Query(); q.Has("access_token") || q.Has("token") {
+		return auth.Identity{}, &auth.Failure{Status: http.StatusUnauthorized, Code: "invalid_request",
+			Description: "send the access token in the Authorization header, never in the URL"}
+	}
+	tok, ok := bearer(r.Header.Get("Authorization"))
+	if !ok {
+		return auth.Identity{}, &auth.Failure{Status: http.StatusUnauthorized, Description: "missing bearer token"}
+	}
+	if g.cfg.Token != "" && subtle.ConstantTimeCompare([]byte(tok), []byte(g.cfg.Token)) == 1 {
+		return auth.Identity{Subject: auth.StaticSubject, Method: "token"}, nil
+	}
+	if g.cfg.OAuth == nil {
+		return auth.Identity{}, &auth.Failure{Status: http.StatusUnauthorized, Code: "invalid_token", Description: "wrong bearer token"}
+	}
+	id, err := g.cfg.OAuth.Verify(r.Context(), tok)
+	if err != nil {
+		var f *auth.Failure
+		if errors.As(err, &f) {
+			return id, f
+		}
+		return id, &auth.Failure{Status: http.StatusUnauthorized, Code: "invalid_token", Description: "the token was refused"}
+	}
+	return id, nil
+}
+
+// challenge refuses a request with the RFC 6750 WWW-Authenticate header
+// that tells an OAuth client where to get a token (RFC 9728 metadata).
+func (g *guard) challenge(w http.ResponseWriter, r *http.Request, f *auth.Failure) {
+	var params []string
+	if f.Code != "" {
+		params = append(params, `error="`+f.Code+`"`, `error_description="`+headerSafe(f.Description)+`"`)
+	}
+	if g.cfg.OAuth != nil {
+		ac := g.cfg.OAuth.Config()
+		params = append(params, `resource_metadata="`+ac.MetadataURL()+`"`, `scope="`+strings.Join(ac.Scopes, " ")+`"`)
+	} else {
+		params = append(params, `realm="stammer-mcp"`)
+	}
+	w.Header().Set("WWW-Authenticate", "Bearer "+strings.Join(params, ", "))
+	why := f.Description
+	if f.Code != "" {
+		why = f.Code + ": " + why
+	}
+	g.refuse(w, r, f.Status, why)
+}
+
+// headerSafe makes text fit a quoted header parameter: printable ASCII
+// without quotes or backslashes, at most 200 bytes. Token claims (an
+// issuer, an audience) can appear in it, and they are the sender's text.
+func headerSafe(s string) string {
+	b := []byte(s)
+	out := make([]byte, 0, min(len(b), 200))
+	for _, c := range b {
+		if len(out) == 200 {
+			break
+		}
+		switch {
+		case c == '"' || c == '\\':
+			out = append(out, '\'')
+		case c >= 0x20 && c < 0x7f:
+			out = append(out, c)
+		}
+	}
+	return string(out)
 }
 
 // refuse answers with a short plain error and logs it, without any header
@@ -153,13 +251,11 @@ func (g *guard) originAllowed(origin, local string) bool {
 	return err == nil && isLoopback(local) && isLoopback(u.Hostname())
 }
 
-// bearerOK compares the token in constant time.
-func bearerOK(header, token string) bool {
-	scheme, got, ok := strings.Cut(header, " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return false
-	}
-	return subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(token)) == 1
+// bearer reads the token of an "Authorization: Bearer" header.
+func bearer(header string) (string, bool) {
+	scheme, tok, ok := strings.Cut(header, " ")
+	tok = strings.TrimSpace(tok)
+	return tok, ok && strings.EqualFold(scheme, "Bearer") && tok != ""
 }
 
 // localAddr is the host of the address the request arrived on.
