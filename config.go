@@ -61,6 +61,8 @@ type config struct {
 	// transport is "stdio" or "http"; http is configured by httpCfg.
 	transport string
 	httpCfg   mcphttp.Config
+	// policyFile is MCP_POLICY_FILE: who may read which chatbots over HTTP.
+	policyFile string
 }
 
 // callArgs is the "call TOOL [JSON]" subcommand.
@@ -104,6 +106,8 @@ Environment:
   MCP_OAUTH_AUDIENCE  with MCP_OAUTH_ISSUER: the "aud" tokens must carry, default MCP_OAUTH_RESOURCE
   MCP_OAUTH_SCOPES    with MCP_OAUTH_ISSUER: comma-separated scopes a token must carry, default stammer.read
   MCP_OAUTH_GROUPS_CLAIM  with MCP_OAUTH_ISSUER: the claim holding the user's groups, default groups
+  MCP_POLICY_FILE     with --transport http: JSON access policy mapping users (subject, email, group) to the
+                      chatbots they may read; reloaded on SIGHUP or change. Without it everyone sees everything
 
 Flags:
 `
@@ -156,6 +160,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		if err := cfg.httpCfg.Check(); err != nil {
 			return nil, err
 		}
+		cfg.policyFile = strings.TrimSpace(getenv("MCP_POLICY_FILE"))
 	default:
 		return nil, fmt.Errorf("--transport %q: use stdio or http", *transport)
 	}

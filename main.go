@@ -35,6 +35,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/stammer-mcp/stammer-mcp/mcphttp"
+	"github.com/stammer-mcp/stammer-mcp/policy"
 	"github.com/stammer-mcp/stammer-mcp/stammer"
 	"github.com/stammer-mcp/stammer-mcp/stammer/stammertest"
 	"github.com/stammer-mcp/stammer-mcp/tools"
@@ -95,9 +96,17 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		logger.Warn("STAMMER_API_TOKEN is not set: every tool call will return an error saying how to set it " +
 			"(the env block of this server's entry in the MCP client's config, or --token-file). Use --demo to try the server without a token.")
 	}
+	var pol *policy.Store
+	if cfg.policyFile != "" {
+		if pol, err = policy.NewStore(cfg.policyFile, logger); err != nil {
+			fmt.Fprintf(stderr, "stammer-mcp: MCP_POLICY_FILE: %v\n", err)
+			return 2
+		}
+		go pol.Watch(ctx, 2*time.Second)
+	}
 	srv, err := tools.NewServer("stammer-mcp", version(), tools.Deps{
 		Client: sc, Logger: logger, Timeout: cfg.timeout, Demo: cfg.demo, MaxOutputTokens: cfg.maxTokens,
-		FallbackPhrases: cfg.fallbacks,
+		FallbackPhrases: cfg.fallbacks, Policy: pol,
 	})
 	if err != nil {
 		logger.Error("building tools", "error", err)

@@ -7,6 +7,10 @@
 //     structured results against the advertised output schemas;
 //   - the MCP Inspector's CLI mode (inspector.test.mjs), as a developer
 //     runs it from a shell;
+//   - the SDK client again (oauth.test.mjs, run by oauth_test.go) through
+//     the whole OAuth 2.1 flow of the MCP authorization specification
+//     against the server on HTTP, with a real OpenID Connect provider
+//     (zitadel's library, built from oidcprovider/, a module of its own);
 //   - the official MCP conformance suite (conformance_test.go), whose
 //     server scenarios run against the binary serving Streamable HTTP on a
 //     loopback port; docs/conformance.md lists every scenario, which ones

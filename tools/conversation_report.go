@@ -12,6 +12,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/stammer-mcp/stammer-mcp/policy"
 	"github.com/stammer-mcp/stammer-mcp/stammer"
 )
 
@@ -102,18 +103,24 @@ func callJSON(bot map[string]any, p period, extra map[string]any) string {
 }
 
 // newConversationReport builds the prompt; now is the clock that resolves
-// relative periods.
-func newConversationReport(now func() time.Time) server.ServerPrompt {
+// relative periods, and pol refuses a chatbot outside the caller's access
+// scope (nil allows every chatbot).
+func newConversationReport(now func() time.Time, pol *policy.Store) server.ServerPrompt {
 	p := mcp.NewPrompt("conversation_report",
 		mcp.WithPromptTitle("Conversation report"),
 		mcp.WithPromptDescription("A report on one chatbot's conversations over a period: volume and its change, channels, busiest days, what people asked, where the bot failed, and what to fix."),
 		mcp.WithArgument("chatbot", mcp.RequiredArgument(), mcp.ArgumentDescription("The chatbot's id (e.g. 17) or UUID.")),
 		mcp.WithArgument("period", mcp.ArgumentDescription(`"last week" (default: the last 7 days), "this week", "last 30 days", "2026-11", or "2026-11-16 to 2026-11-22".`)),
 	)
-	return server.ServerPrompt{Prompt: p, Handler: func(_ context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
+	return server.ServerPrompt{Prompt: p, Handler: func(ctx context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
 		bot, err := chatbotArgs(req.Params.Arguments["chatbot"])
 		if err != nil {
 			return nil, err
+		}
+		id, _ := bot["chatbot_id"].(int64)
+		uuid, _ := bot["chatbot_uuid"].(string)
+		if scope := pol.ScopeFor(ctx); !scope.Allows(id, uuid) {
+			return nil, &policy.AccessError{Scope: scope, Chatbot: chatbotName(id, uuid)}
 		}
 		per, err := parsePeriod(req.Params.Arguments["period"], now())
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/stammer-mcp/stammer-mcp/policy"
 	"github.com/stammer-mcp/stammer-mcp/stammer"
 )
 
@@ -75,8 +76,11 @@ func upstreamMessage(err error, c *stammer.Client, timeout string) string {
 		decErr  *stammer.DecodeError
 		argsErr *argError
 		ansErr  *answerError
+		accErr  *policy.AccessError
 	)
 	switch {
+	case errors.As(err, &accErr):
+		return accErr.Error()
 	case errors.Is(err, stammer.ErrNoToken):
 		return NoTokenMessage
 	case errors.As(err, &argsErr):

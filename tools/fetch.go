@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/stammer-mcp/stammer-mcp/policy"
 	"github.com/stammer-mcp/stammer-mcp/stammer"
 )
 
@@ -39,17 +40,27 @@ type fetcher struct {
 	maxBytes int64
 	maxItems int
 	now      func() time.Time
+	// policy limits each caller to their chatbots (access.go); nil
+	// allows everything.
+	policy *policy.Store
 
 	mu      sync.Mutex
-	entries map[stammer.Query]*list.Element // of *cacheEntry
-	lru     *list.List                      // front = most recently used
+	entries map[cacheKey]*list.Element // of *cacheEntry
+	lru     *list.List                 // front = most recently used
 	bytes   int64
-	flights map[stammer.Query]*flight
+	flights map[cacheKey]*flight
+}
+
+// cacheKey is a query as asked by callers of one access scope: a result is
+// only ever served to callers who may read exactly the same chatbots.
+type cacheKey struct {
+	scope string // policy.Scope.Key()
+	q     stammer.Query
 }
 
 // cacheEntry is one cached result.
 type cacheEntry struct {
-	q       stammer.Query
+	k       cacheKey
 	res     *stammer.ListResult
 	fetched time.Time
 	size    int64
@@ -74,9 +85,9 @@ func newFetcher(c lister, ttl time.Duration, maxBytes int64) *fetcher {
 		maxBytes: maxBytes,
 		maxItems: defaultCacheEntries,
 		now:      time.Now,
-		entries:  map[stammer.Query]*list.Element{},
+		entries:  map[cacheKey]*list.Element{},
 		lru:      list.New(),
-		flights:  map[stammer.Query]*flight{},
+		flights:  map[cacheKey]*flight{},
 	}
 }
 
@@ -87,9 +98,10 @@ type fetched struct {
 	cached bool // served from the cache, not by a request of this call
 }
 
-// list returns the result for q. The result is shared: callers must not
-// modify it.
-func (f *fetcher) list(ctx context.Context, q stammer.Query) (fetched, error) {
+// get returns the result for q.q, cached under q. The result is shared:
+// callers must not modify it. Callers go through list (access.go), which
+// decides the scope.
+func (f *fetcher) get(ctx context.Context, q cacheKey) (fetched, error) {
 	f.mu.Lock()
 	if el, ok := f.entries[q]; ok {
 		e := el.Value.(*cacheEntry)
@@ -135,9 +147,9 @@ func (f *fetcher) list(ctx context.Context, q stammer.Query) (fetched, error) {
 }
 
 // run performs one upstream request and publishes its result.
-func (f *fetcher) run(ctx context.Context, q stammer.Query, fl *flight) {
+func (f *fetcher) run(ctx context.Context, q cacheKey, fl *flight) {
 	defer fl.cancel()
-	res, err := f.client.ListConversations(ctx, q)
+	res, err := f.client.ListConversations(ctx, q.q)
 	at := f.now()
 	f.mu.Lock()
 	fl.res, fl.err, fl.fetched = res, err, at
@@ -154,7 +166,7 @@ func (f *fetcher) run(ctx context.Context, q stammer.Query, fl *flight) {
 
 // store caches res, evicting least recently used entries to stay within
 // the bounds. A result larger than the whole cache is not kept. f.mu held.
-func (f *fetcher) store(q stammer.Query, res *stammer.ListResult, at time.Time) {
+func (f *fetcher) store(q cacheKey, res *stammer.ListResult, at time.Time) {
 	// Decoded results can take more memory than their body; count the larger.
 	size := max(res.Bytes, res.DecodedBytes, 1)
 	if size > f.maxBytes {
@@ -163,7 +175,7 @@ func (f *fetcher) store(q stammer.Query, res *stammer.ListResult, at time.Time) 
 	for f.lru.Len() > 0 && (f.bytes+size > f.maxBytes || f.lru.Len() >= f.maxItems) {
 		f.remove(f.lru.Back())
 	}
-	f.entries[q] = f.lru.PushFront(&cacheEntry{q: q, res: res, fetched: at, size: size})
+	f.entries[q] = f.lru.PushFront(&cacheEntry{k: q, res: res, fetched: at, size: size})
 	f.bytes += size
 }
 
@@ -171,6 +183,6 @@ func (f *fetcher) store(q stammer.Query, res *stammer.ListResult, at time.Time) 
 func (f *fetcher) remove(el *list.Element) {
 	e := el.Value.(*cacheEntry)
 	f.lru.Remove(el)
-	delete(f.entries, e.q)
+	delete(f.entries, e.k)
 	f.bytes -= e.size
 }

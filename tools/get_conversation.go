@@ -10,6 +10,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/stammer-mcp/stammer-mcp/policy"
 	"github.com/stammer-mcp/stammer-mcp/stammer"
 )
 
@@ -98,7 +99,19 @@ func newGetConversation(d Deps, f *fetcher) (server.ServerTool, *transcripts, er
 // exactly one conversation is an answerError saying how to call again.
 func find(ctx context.Context, c *stammer.Client, f *fetcher, p GetConversationParams) (*stammer.Conversation, error) {
 	if p.UUID != "" {
-		return c.GetConversation(ctx, p.UUID)
+		// The chatbot of a conversation known by its uuid is only known
+		// once it is fetched; one outside the caller's scope is answered
+		// like one that does not exist.
+		scope := f.policy.ScopeFor(ctx)
+		if scope.IsEmpty() {
+			return nil, denied(ctx, &policy.AccessError{Scope: scope})
+		}
+		conv, err := c.GetConversation(ctx, p.UUID)
+		if err == nil && !scope.Allows(conv.ChatbotID, conv.ChatbotUUID) {
+			denied(ctx, nil)
+			return nil, answerErrorf("No conversation with uuid %s among the chatbots you may read (%s).", p.UUID, scope.Describe())
+		}
+		return conv, err
 	}
 	q := p.query()
 	got, err := f.list(ctx, q)

@@ -16,6 +16,8 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/stammer-mcp/stammer-mcp/auth"
+	"github.com/stammer-mcp/stammer-mcp/policy"
 	"github.com/stammer-mcp/stammer-mcp/stammer"
 )
 
@@ -39,6 +41,9 @@ type Deps struct {
 	// FallbackPhrases replace the built-in phrases that mark a bot answer
 	// as a fallback (STAMMER_FALLBACK_PHRASES_FILE); nil keeps them.
 	FallbackPhrases []string
+	// Policy limits each caller of the HTTP transport to their chatbots
+	// (MCP_POLICY_FILE); nil lets everyone read everything.
+	Policy *policy.Store
 	// Now is the clock of fetched_at and the cache; nil means time.Now.
 	// Tests fix it so golden files do not change from run to run.
 	Now func() time.Time
@@ -64,6 +69,7 @@ func build(d Deps) ([]server.ServerTool, *transcripts, error) {
 	// One fetcher for all tools: a listing, its next page and a transcript
 	// of the same query share one upstream request.
 	f := newFetcher(d.Client, ttl, DefaultCacheBytes)
+	f.policy = d.Policy
 	if d.Now != nil {
 		f.now = d.Now
 	}
@@ -102,7 +108,7 @@ func NewServer(name, version string, d Deps) (*server.MCPServer, error) {
 		// error instead of confusing a client that trusts the schema.
 		server.WithOutputSchemaValidation(),
 		// Logging is outermost so a recovered panic is logged as an error call.
-		server.WithToolHandlerMiddleware(logCalls(d.Logger)),
+		server.WithToolHandlerMiddleware(logCalls(d.Logger, d.Policy)),
 		server.WithToolHandlerMiddleware(recoverPanics(d.Logger)),
 		// Innermost: the token is gone before anything logs or checks
 		// the result.
@@ -114,7 +120,7 @@ func NewServer(name, version string, d Deps) (*server.MCPServer, error) {
 	if now == nil {
 		now = time.Now
 	}
-	s.AddPrompts(newConversationReport(now))
+	s.AddPrompts(newConversationReport(now, d.Policy))
 	s.AddResourceTemplates(newTranscriptResource(transcripts))
 	return s, nil
 }
@@ -143,22 +149,31 @@ func readOnlyTool(name, title, description string, in, out json.RawMessage) mcp.
 // conversations they cover, for the log line.
 type counted interface{ LogCount() int }
 
-// logCalls writes one info line per tool call: tool, duration, status and
-// count. Arguments are not logged: they are the model's, and may echo
-// personal data from conversations.
-func logCalls(log *slog.Logger) server.ToolHandlerMiddleware {
+// logCalls writes one info line per tool call, the audit trail: who
+// (subject and how they authenticated, on HTTP), tool, chatbots, duration,
+// status (ok, error, or denied by the access policy) and count. Other
+// arguments are not logged: they are the model's, and may echo personal
+// data from conversations. No token reaches this line: the identity holds
+// none.
+func logCalls(log *slog.Logger, pol *policy.Store) server.ToolHandlerMiddleware {
 	return func(next server.ToolHandlerFunc) server.ToolHandlerFunc {
 		return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 			start := time.Now()
-			res, err := next(ctx, req)
-			attrs := []any{
-				slog.String("tool", req.Params.Name),
-				slog.Duration("duration", time.Since(start).Round(time.Microsecond)),
+			note := &callNote{}
+			res, err := next(context.WithValue(ctx, callNoteKey{}, note), req)
+			attrs := []any{slog.String("tool", req.Params.Name)}
+			if id, ok := auth.FromContext(ctx); ok {
+				attrs = append(attrs, slog.String("subject", id.Subject), slog.String("auth", id.Method))
 			}
+			attrs = append(attrs,
+				slog.String("chatbots", auditChatbots(req.GetArguments(), pol.ScopeFor(ctx))),
+				slog.Duration("duration", time.Since(start).Round(time.Microsecond)))
 			switch {
 			case err != nil:
-				log.LogAttrs(ctx, slog.LevelError, "tool call failed", slog.String("tool", req.Params.Name), slog.Any("error", err))
+				log.Error("tool call failed", append(attrs, slog.Any("error", err))...)
 				return res, err
+			case note.denied.Load():
+				attrs = append(attrs, slog.String("status", "denied"))
 			case res != nil && res.IsError:
 				attrs = append(attrs, slog.String("status", "error"), slog.String("error", firstText(res, 200)))
 			default:

@@ -1,0 +1,185 @@
+package tools
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/stammer-mcp/stammer-mcp/policy"
+	"github.com/stammer-mcp/stammer-mcp/stammer"
+)
+
+// Every read of conversations goes through fetcher.list, which enforces
+// the caller's access scope (package policy) in one place for every tool,
+// the transcript resource and any later tool:
+//
+//   - a query for a chatbot outside the scope is refused before any
+//     request, with a *policy.AccessError naming the allowed chatbots;
+//   - a query without a chatbot, from a caller limited to some chatbots,
+//     becomes one query per allowed chatbot, merged;
+//   - rows of another chatbot (an API that ignored the filter) are dropped;
+//   - cache entries are keyed by the scope, so callers who may read
+//     different chatbots never share one.
+
+// maxFanOut bounds the concurrent upstream requests of one merged query.
+const maxFanOut = 4
+
+// list returns the conversations of q that the caller of ctx may read.
+func (f *fetcher) list(ctx context.Context, q stammer.Query) (fetched, error) {
+	scope := f.policy.ScopeFor(ctx)
+	if scope.IsAll() {
+		return f.get(ctx, cacheKey{scope: scope.Key(), q: q})
+	}
+	if q.ChatbotID != 0 || q.ChatbotUUID != "" {
+		if !scope.Allows(q.ChatbotID, q.ChatbotUUID) {
+			return fetched{}, denied(ctx, &policy.AccessError{Scope: scope, Chatbot: chatbotName(q.ChatbotID, q.ChatbotUUID)})
+		}
+		got, err := f.get(ctx, cacheKey{scope: scope.Key(), q: q})
+		if err != nil {
+			return got, err
+		}
+		got.res = onlyAllowed(got.res, q, scope)
+		return got, nil
+	}
+	if scope.IsEmpty() {
+		return fetched{}, denied(ctx, &policy.AccessError{Scope: scope})
+	}
+	var subs []stammer.Query
+	for _, id := range scope.IDs() {
+		s := q
+		s.ChatbotID = id
+		subs = append(subs, s)
+	}
+	for _, u := range scope.UUIDs() {
+		s := q
+		s.ChatbotUUID = u
+		subs = append(subs, s)
+	}
+	parts := make([]fetched, len(subs))
+	errs := make([]error, len(subs))
+	sem := make(chan struct{}, maxFanOut)
+	var wg sync.WaitGroup
+	for i, s := range subs {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			got, err := f.get(ctx, cacheKey{scope: scope.Key(), q: s})
+			if err == nil {
+				got.res = onlyAllowed(got.res, s, scope)
+			}
+			parts[i], errs[i] = got, err
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return fetched{}, err
+		}
+	}
+	return merge(parts), nil
+}
+
+// chatbotName is how a message names a chatbot.
+func chatbotName(id int64, uuid string) string {
+	if id != 0 {
+		return fmt.Sprintf("chatbot_id %d", id)
+	}
+	return "chatbot_uuid " + uuid
+}
+
+// onlyAllowed drops the rows of res that belong to a chatbot other than
+// q's, or outside the scope. Rows without any chatbot field are kept: the
+// query itself was for an allowed chatbot. res is shared, so a filtered
+// copy is returned when anything is dropped.
+func onlyAllowed(res *stammer.ListResult, q stammer.Query, scope policy.Scope) *stammer.ListResult {
+	keep := func(c *stammer.Conversation) bool {
+		if c.ChatbotID == 0 && c.ChatbotUUID == "" {
+			return true
+		}
+		if q.ChatbotID != 0 && c.ChatbotID != 0 && c.ChatbotID != q.ChatbotID {
+			return false
+		}
+		if q.ChatbotUUID != "" && c.ChatbotUUID != "" && !strings.EqualFold(c.ChatbotUUID, q.ChatbotUUID) {
+			return false
+		}
+		return scope.Allows(c.ChatbotID, c.ChatbotUUID) || scope.Allows(q.ChatbotID, q.ChatbotUUID)
+	}
+	n := 0
+	for i := range res.Conversations {
+		if keep(&res.Conversations[i]) {
+			n++
+		}
+	}
+	if n == len(res.Conversations) {
+		return res
+	}
+	out := *res
+	out.Conversations = make([]stammer.Conversation, 0, n)
+	for i := range res.Conversations {
+		if keep(&res.Conversations[i]) {
+			out.Conversations = append(out.Conversations, res.Conversations[i])
+		}
+	}
+	out.Count = -1 // the API's count included rows that are not the caller's
+	return &out
+}
+
+// merge joins per-chatbot results into one, newest conversation first.
+func merge(parts []fetched) fetched {
+	res := &stammer.ListResult{}
+	out := fetched{res: res, cached: true}
+	for i, p := range parts {
+		r := p.res
+		res.Conversations = append(res.Conversations, r.Conversations...)
+		if i == 0 {
+			res.Count, res.Shape, out.at = r.Count, r.Shape, p.at
+		} else if res.Count >= 0 && r.Count >= 0 {
+			res.Count += r.Count
+		} else {
+			res.Count = -1 // one part's total is unknown, so the sum is
+		}
+		res.Message = cmp.Or(res.Message, r.Message)
+		if res.Truncated == "" {
+			res.Truncated, res.Next = r.Truncated, r.Next
+		}
+		res.Skipped += r.Skipped
+		res.Duplicates += r.Duplicates
+		res.Bytes += r.Bytes
+		res.DecodedBytes += r.DecodedBytes
+		res.Pages += r.Pages
+		if p.at.Before(out.at) {
+			out.at = p.at // the oldest part says how fresh the whole is
+		}
+		out.cached = out.cached && p.cached
+	}
+	slices.SortStableFunc(res.Conversations, func(a, b stammer.Conversation) int { return b.CreatedAt.Compare(a.CreatedAt) })
+	return out
+}
+
+// callNote is what the handlers of one call tell its audit line.
+type callNote struct{ denied atomic.Bool }
+
+type callNoteKey struct{}
+
+// denied records on the call's audit line that the policy refused it.
+func denied(ctx context.Context, err *policy.AccessError) error {
+	if n, ok := ctx.Value(callNoteKey{}).(*callNote); ok {
+		n.denied.Store(true)
+	}
+	return err
+}
+
+// auditChatbots says which chatbots a call asked for, for the audit line:
+// the one it named, or, when it named none, the caller's whole scope.
+func auditChatbots(args map[string]any, scope policy.Scope) string {
+	for _, k := range []string{"chatbot_id", "chatbot_uuid", "chatbot"} {
+		if v, ok := args[k]; ok && v != nil && fmt.Sprint(v) != "" {
+			return k + " " + clip(fmt.Sprint(v), 64)
+		}
+	}
+	return "none named: " + scope.Describe()
+}
