@@ -420,6 +420,8 @@ func (c *Client) ListConversations(ctx context.Context, q Query) (*ListResult, e
 		link = u
 	}
 	total.Message = c.red.Redact(total.Message)
+	var fc fieldCleaner
+	fc.conversations(total.Conversations)
 	return total, nil
 }
 
@@ -515,6 +517,8 @@ func (c *Client) GetConversation(ctx context.Context, uuid string) (*Conversatio
 	if err != nil {
 		return nil, err
 	}
+	var fc fieldCleaner
+	fc.conversation(conv)
 	return conv, nil
 }
 

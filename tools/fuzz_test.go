@@ -3,9 +3,11 @@ package tools
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/stammer-mcp/stammer-mcp/stammer/stammertest"
@@ -72,7 +74,13 @@ func FuzzListConversationsArgs(f *testing.F) {
 		if strings.HasPrefix(msg, "Internal error") {
 			t.Fatalf("the handler panicked on %q:\n%s", in, r.logs.String())
 		}
+		// The fake records a status when its handler returns, which can
+		// be just after the client has read the whole body.
 		reqs := r.fake.Requests()[before:]
+		for end := time.Now().Add(2 * time.Second); time.Now().Before(end) && slices.ContainsFunc(reqs, func(q stammertest.Request) bool { return q.Status == 0 }); {
+			time.Sleep(time.Millisecond)
+			reqs = r.fake.Requests()[before:]
+		}
 		for _, q := range reqs {
 			if q.Status != 200 && q.Status != 404 {
 				t.Errorf("arguments %q reached the API, which answered %d to %s", in, q.Status, q.Query.Encode())

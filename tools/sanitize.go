@@ -3,6 +3,8 @@ package tools
 import (
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/stammer-mcp/stammer-mcp/stammer"
 )
 
 // clean turns untrusted conversation text into a short, inert string for
@@ -30,7 +32,7 @@ func cleanCut(s string, max int) (string, bool) {
 	for i := 0; i < len(s) && len(out) <= max; {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == 0x1b { // ESC: drop a whole CSI/OSC sequence, not just the byte
-			i += escapeLen(s[i:])
+			i += stammer.EscapeLen(s[i:])
 			continue
 		}
 		i += size
@@ -51,34 +53,4 @@ func cleanCut(s string, max int) (string, bool) {
 		return string(append(out[:max-1], '…')), true
 	}
 	return string(out), false
-}
-
-// escapeLen returns the length of the escape sequence at the start of s
-// (which begins with ESC): CSI "ESC [ ... final", OSC "ESC ] ... BEL|ST",
-// or a two-byte escape.
-func escapeLen(s string) int {
-	if len(s) < 2 {
-		return len(s)
-	}
-	switch s[1] {
-	case '[':
-		for j := 2; j < len(s); j++ {
-			if c := s[j]; c >= 0x40 && c <= 0x7e {
-				return j + 1
-			}
-		}
-		return len(s)
-	case ']':
-		for j := 2; j < len(s); j++ {
-			if s[j] == 0x07 {
-				return j + 1
-			}
-			if s[j] == 0x1b && j+1 < len(s) && s[j+1] == '\\' {
-				return j + 2
-			}
-		}
-		return len(s)
-	default:
-		return 2
-	}
 }

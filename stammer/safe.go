@@ -1,0 +1,141 @@
+package stammer
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// The fields of a conversation other than message text are shown to the
+// model as they are (in headers, listing rows, by-platform totals and
+// structured content), so the client makes them safe once, as they leave
+// it: a field with a fixed form is checked against it, any other is cleaned
+// like an error message. Message text stays as the API sent it; the tools
+// clean and quote it where they show it, cut to their budget.
+
+// maxFieldRunes caps a cleaned identifier (a user key, an unknown
+// platform): long enough for any real one, short enough that a field cannot
+// carry a paragraph of instructions.
+const maxFieldRunes = 64
+
+// knownPlatforms maps each documented source platform, lower-cased, to
+// itself as the API spells it.
+var knownPlatforms = func() map[string]string {
+	m := make(map[string]string, len(SourcePlatforms))
+	for _, p := range SourcePlatforms {
+		m[strings.ToLower(p)] = p
+	}
+	return m
+}()
+
+// fieldCleaner makes the fields of decoded conversations safe to show. It
+// remembers the platforms it has seen, which repeat in every conversation.
+type fieldCleaner struct {
+	platforms map[string]string
+}
+
+// conversations cleans every conversation of cs in place.
+func (f *fieldCleaner) conversations(cs []Conversation) {
+	for i := range cs {
+		f.conversation(&cs[i])
+	}
+}
+
+// conversation makes c's fields safe: a uuid that does not parse is
+// dropped (it could not be used to open the conversation anyway), a
+// platform that is not a documented value is shown as unknown with its
+// text quoted, and a user key is cleaned and cut.
+func (f *fieldCleaner) conversation(c *Conversation) {
+	if c.UUID != "" && !IsUUID(c.UUID) {
+		c.UUID = ""
+	}
+	if c.ChatbotUUID != "" && !IsUUID(c.ChatbotUUID) {
+		c.ChatbotUUID = ""
+	}
+	if c.Platform != "" {
+		c.Platform = f.platform(c.Platform)
+	}
+	if c.UserKey != "" {
+		c.UserKey = cleanField(c.UserKey)
+	}
+}
+
+// platform returns p if it is a documented platform, else
+// `unknown "<p cleaned>"`.
+func (f *fieldCleaner) platform(p string) string {
+	if known, ok := knownPlatforms[p]; ok && known == p {
+		return p
+	}
+	if out, ok := f.platforms[p]; ok {
+		return out
+	}
+	out := "unknown " + strconv.Quote(cleanField(p))
+	if known, ok := knownPlatforms[strings.ToLower(strings.TrimSpace(p))]; ok {
+		out = known
+	}
+	if f.platforms == nil {
+		f.platforms = map[string]string{}
+	}
+	f.platforms[p] = out
+	return out
+}
+
+// cleanField removes ANSI escape sequences, control, bidirectional and
+// zero-width characters, collapses white space and cuts to maxFieldRunes.
+func cleanField(s string) string {
+	s = sanitizeMessage(stripEscapes(s))
+	if utf8.RuneCountInString(s) <= maxFieldRunes {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:maxFieldRunes-1]) + "…"
+}
+
+// stripEscapes drops whole ANSI escape sequences (see EscapeLen), so
+// that no "[31m" is left behind when the ESC itself is removed.
+func stripEscapes(s string) string {
+	i := strings.IndexByte(s, 0x1b)
+	if i < 0 {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i >= 0 {
+		b.WriteString(s[:i])
+		s = s[i+EscapeLen(s[i:]):]
+		i = strings.IndexByte(s, 0x1b)
+	}
+	b.WriteString(s)
+	return b.String()
+}
+
+// EscapeLen returns the length of the escape sequence at the start of s
+// (which begins with ESC): CSI "ESC [ ... final", OSC "ESC ] ... BEL|ST",
+// or a two-byte escape. Text from the API is cleaned of whole sequences,
+// here and in the tools, not just of the ESC byte.
+func EscapeLen(s string) int {
+	if len(s) < 2 {
+		return len(s)
+	}
+	switch s[1] {
+	case '[':
+		for j := 2; j < len(s); j++ {
+			if c := s[j]; c >= 0x40 && c <= 0x7e {
+				return j + 1
+			}
+		}
+		return len(s)
+	case ']':
+		for j := 2; j < len(s); j++ {
+			if s[j] == 0x07 {
+				return j + 1
+			}
+			if s[j] == 0x1b && j+1 < len(s) && s[j+1] == '\\' {
+				return j + 2
+			}
+		}
+		return len(s)
+	default:
+		return 2
+	}
+}
