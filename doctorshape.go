@@ -28,13 +28,14 @@ type firstBody struct {
 	complete bool
 }
 
-// record is a shape.Recorder callback.
-func (f *firstBody) record(body []byte, read int64, complete bool) {
+// record is a shape.Recorder callback: the first body is all it wants.
+func (f *firstBody) record(body []byte, read int64, complete bool) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if !f.got {
 		f.got, f.body, f.read, f.complete = true, bytes.Clone(body), read, complete
 	}
+	return true
 }
 
 // json reports whether a 2xx answer arrived that starts like JSON.
@@ -68,11 +69,14 @@ func printShape(out io.Writer, f *firstBody, res *stammer.ListResult) {
 // receives, so that a user can send it with a bug report.
 func logFirstShape(hc *http.Client, logger *slog.Logger) *http.Client {
 	var once sync.Once
-	return shape.RecordingClient(hc, debugShapeLimit, func(body []byte, read int64, complete bool) {
+	return shape.RecordingClient(hc, debugShapeLimit, func(body []byte, read int64, complete bool) bool {
+		// Walked here, in the first call: once per process, at most 4 MiB,
+		// at debug level only.
 		once.Do(func() {
 			root, err := shape.Walk(bytes.NewReader(body))
 			logger.Debug("shape of the first API answer (keys only)",
 				"shape", shape.Summary(root), "bytes", read, "whole", complete && err == nil)
 		})
+		return true
 	})
 }

@@ -70,14 +70,14 @@ func doctorShapeOfFile(t *testing.T, name string) ([]byte, int, string) {
 // Expected decoder uses, by style: what the report must say of each key.
 var (
 	turnsUses = map[string]string{
-		"id": "conversation id", "uuid": "conversation uuid", "conversation_number": "conversation number",
-		"chatbot_id": "chatbot id", "chatbot_uuid": "chatbot uuid", "user_key": "end user key",
+		"id": "conversation id or conversation uuid", "uuid": "conversation uuid", "conversation_number": "conversation uuid or conversation number",
+		"chatbot_id": "chatbot id or chatbot uuid", "chatbot_uuid": "chatbot uuid", "user_key": "end user key",
 		"source_platform": "source platform", "is_active": "live or deleted", "created_at": "created at",
 		"updated_at": "updated at", "messages": "messages",
 	}
 	altUses = map[string]string{
-		"id": "conversation id", "uuid": "conversation uuid", "conversation_id": "conversation number",
-		"chatbot": "chatbot id", "chatbot_uuid": "chatbot uuid", "user_id": "end user key",
+		"id": "conversation id or conversation uuid", "uuid": "conversation uuid", "conversation_id": "conversation uuid or conversation number",
+		"chatbot": "chatbot id or chatbot uuid", "chatbot_uuid": "chatbot uuid", "user_id": "end user key",
 		"platform": "source platform", "deleted": "live or deleted", "created": "created at",
 		"updated": "updated at", "chat_history": "messages",
 	}
@@ -155,9 +155,9 @@ func TestDoctorShapeOfAnUnknownShape(t *testing.T) {
 	}
 	items := listAt(t, body, []string{"data", "conversations"})
 	checkSection(t, out, "Conversations:", items, map[string]string{
-		"pk": "conversation id", "conversationUuid": "conversation uuid", "conversation_id": "conversation number",
-		"chatbot": "chatbot id", "customer": "ignored", "contacts": "ignored",
-		"channel": "source platform where source is missing", "source": "source platform",
+		"pk": "conversation id or conversation uuid", "conversationUuid": "conversation uuid", "conversation_id": "conversation uuid or conversation number",
+		"chatbot": "chatbot id or chatbot uuid", "customer": "ignored", "contacts": "ignored",
+		"channel": "source platform", "source": "source platform",
 		"status": "ignored", "rating": "ignored", "tags": "ignored", "createdAt": "created at",
 		"lastMessageAt": "updated at", "history": "messages",
 	})
@@ -168,7 +168,7 @@ func TestDoctorShapeOfAnUnknownShape(t *testing.T) {
 	checkNoValues(t, out, body, 30)
 	squashed := regexp.MustCompile(` {2,}`).ReplaceAllString(out, " ")
 	for _, want := range []string{
-		" chatbot.id number(int) 2/2 chatbot id", " chatbot.uuid string(len 36) 2/2 chatbot uuid", " chatbot.name string(len 22) 1/2 ignored",
+		" chatbot.id number(int) 2/2\n", " chatbot.uuid string(len 36) 2/2\n", " chatbot.name string(len 22) 1/2\n",
 		" customer.email string(len 20) 1/1\n", " contacts.‹data-like key›.opted_in bool 1/1\n",
 		"Top level: object", " data.page_size number(int) 1/1 ignored\n", " data.conversations array(len 2) of object 1/1 the conversation list\n",
 		`the list was found by a fallback rule ("data.conversations")`,

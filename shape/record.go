@@ -5,13 +5,15 @@ import (
 	"io"
 	"net/http"
 	"sync"
+	"sync/atomic"
 
 	"github.com/stammer-mcp/stammer-mcp/stammer"
 )
 
 // Recorder is an http.RoundTripper that shows OnBody the body of each
 // successful (2xx) answer once it has been read, keeping at most Limit
-// bytes of it. It lets doctor --shape and the debug log see exactly the
+// bytes of it, until OnBody says it has what it needs; from then on
+// answers pass through untouched, at no cost. It lets doctor --shape and the debug log see exactly the
 // bytes the client decoded, through the client's own request, retries and
 // errors, without a second request or a change to the client.
 type Recorder struct {
@@ -21,34 +23,36 @@ type Recorder struct {
 	Limit int64
 	// OnBody is called once per 2xx body, when it has been read to the end
 	// or closed, with the bytes kept, the bytes read in all, and whether
-	// the kept bytes are the whole body.
-	OnBody func(body []byte, read int64, complete bool)
+	// the kept bytes are the whole body. It returns true when it wants no
+	// more bodies.
+	OnBody func(body []byte, read int64, complete bool) (done bool)
+
+	done atomic.Bool
 }
 
 // RoundTrip sends req through Next and wraps a 2xx answer's body.
 func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := r.Next.RoundTrip(req)
-	if err != nil || resp.StatusCode/100 != 2 || r.OnBody == nil {
+	if err != nil || resp.StatusCode/100 != 2 || r.OnBody == nil || r.done.Load() {
 		return resp, err
 	}
-	resp.Body = &recordedBody{ReadCloser: resp.Body, limit: r.Limit, done: r.OnBody}
+	resp.Body = &recordedBody{ReadCloser: resp.Body, rec: r}
 	return resp, nil
 }
 
 // recordedBody copies what is read through it, up to limit bytes.
 type recordedBody struct {
 	io.ReadCloser
-	limit int64
-	buf   bytes.Buffer
-	read  int64
-	eof   bool
-	once  sync.Once
-	done  func([]byte, int64, bool)
+	rec  *Recorder
+	buf  bytes.Buffer
+	read int64
+	eof  bool
+	once sync.Once
 }
 
 func (b *recordedBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
-	if room := b.limit - int64(b.buf.Len()); room > 0 {
+	if room := b.rec.Limit - int64(b.buf.Len()); room > 0 {
 		b.buf.Write(p[:min(int64(n), room)])
 	}
 	b.read += int64(n)
@@ -65,12 +69,16 @@ func (b *recordedBody) Close() error {
 }
 
 func (b *recordedBody) finish() {
-	b.once.Do(func() { b.done(b.buf.Bytes(), b.read, b.eof && b.read <= b.limit) })
+	b.once.Do(func() {
+		if !b.rec.done.Load() && b.rec.OnBody(b.buf.Bytes(), b.read, b.eof && b.read <= b.rec.Limit) {
+			b.rec.done.Store(true)
+		}
+	})
 }
 
 // RecordingClient returns a copy of hc (stammer.NewHTTPClient() when nil)
 // whose transport is wrapped in a Recorder with limit and onBody.
-func RecordingClient(hc *http.Client, limit int64, onBody func(body []byte, read int64, complete bool)) *http.Client {
+func RecordingClient(hc *http.Client, limit int64, onBody func(body []byte, read int64, complete bool) bool) *http.Client {
 	if hc == nil {
 		hc = stammer.NewHTTPClient()
 	}

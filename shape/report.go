@@ -1,6 +1,7 @@
 package shape
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"maps"
@@ -44,10 +45,34 @@ var knownShapes = map[string]string{
 	"data.results":  `{"message", "data": {"count", "results": [...]}}`,
 }
 
-// level is a stammer.Level, or none for members the decoder never looks at.
-type level = stammer.Level
+// level is where the members of an object sit, which decides how the
+// decoder reads them.
+type level int
 
-const none level = -1
+const (
+	none         level = iota // nested in a member: that member's row says it
+	envelope                  // the top level, and the objects holding the list
+	conversation              // a list item
+	message                   // an element of an item's messages
+)
+
+// envelopeUse is what the decoder reads the envelope's own members as
+// (besides the list it found, which the report locates from ListShape).
+var envelopeUse = map[string]string{
+	"count": "total count", "next": "next page link", "message": "API message",
+	"error": "API error text", "detail": "API error text",
+}
+
+// fieldWords puts the decoder's names of what it fills (stammer.FieldUse)
+// in the words of the report; a name missing here is shown as it is.
+var fieldWords = map[string]string{
+	"ID": "conversation id", "UUID": "conversation uuid", "Number": "conversation number",
+	"ChatbotID": "chatbot id", "ChatbotUUID": "chatbot uuid", "UserKey": "end user key",
+	"Platform": "source platform", "State": "live or deleted", "CreatedAt": "created at",
+	"UpdatedAt": "updated at", "Messages": "messages", "MessageCount": "message count",
+	"user text": "message text (user)", "bot text": "message text (bot)", "role": "message role",
+	"text": "message text", "time": "message time",
+}
 
 // row is one line of a section.
 type row struct{ path, kinds, in, use string }
@@ -90,18 +115,18 @@ func (r *Report) Write(w io.Writer) {
 		fmt.Fprintf(w, "\nTop level: %s\n", kinds(r.Root))
 		if r.Root.Fields != nil {
 			p.base = ""
-			p.table(w, append([]row{header}, p.members(r.Root, "", stammer.LevelEnvelope)...))
+			p.table(w, append([]row{header}, p.members(r.Root, "", envelope)...))
 		}
 	}
 	if p.items != nil {
 		fmt.Fprintf(w, "\nConversations: %d object(s) at %s\n", p.items.Kinds[Object], p.itemsPath)
 		p.base = p.itemsPath
-		p.table(w, append([]row{header}, p.members(p.items, "", stammer.LevelConversation)...))
+		p.table(w, append([]row{header}, p.members(p.items, "", conversation)...))
 	}
 	if p.msgs != nil {
 		fmt.Fprintf(w, "\nMessages: %d object(s) at %s\n", p.msgs.Kinds[Object], p.msgsPath)
 		p.base = p.msgsPath
-		p.table(w, append([]row{header}, p.members(p.msgs, "", stammer.LevelMessage)...))
+		p.table(w, append([]row{header}, p.members(p.msgs, "", message)...))
 	}
 	if len(p.times) > 0 {
 		fmt.Fprintln(w, "\nTime layouts:")
@@ -172,15 +197,13 @@ func (p *reporter) members(n *Node, prefix string, lv level) []row {
 	var rows []row
 	for _, k := range n.Keys {
 		f := n.Fields[k]
-		what, use := p.use(lv, n, k, f)
+		fills, use := p.use(lv, k, f)
 		path := prefix + k
 		rows = append(rows, row{path, kinds(f), fmt.Sprintf("%d/%d", f.N, n.Kinds[Object]), use})
-		p.note(path, what, f)
+		p.note(path, fills, f)
 		child := none
-		if what == "chatbot id" && f.Kinds[Object] > 0 {
-			child = stammer.LevelChatbot
-		} else if lv == stammer.LevelEnvelope && p.onPath[f] != "" {
-			child = stammer.LevelEnvelope
+		if lv == envelope && p.onPath[f] != "" {
+			child = envelope
 		}
 		rows = append(rows, p.inner(f, path, child)...)
 	}
@@ -207,45 +230,40 @@ func (p *reporter) inner(f *Node, path string, lv level) []row {
 	return rows
 }
 
-// use says what the decoder reads member key of the objects at n as
-// (what, "" when nothing) and how the report puts it.
-func (p *reporter) use(lv level, n *Node, key string, f *Node) (what, use string) {
-	if lv == none {
-		return "", ""
+// use says what the decoder fills from member key at level lv (the names
+// of stammer.FieldUse, nil when nothing) and how the report puts it.
+func (p *reporter) use(lv level, key string, f *Node) (fills []string, use string) {
+	switch {
+	case lv == none:
+		return nil, ""
+	case p.onPath[f] != "":
+		return nil, p.onPath[f]
+	case lv == envelope:
+		return nil, cmp.Or(envelopeUse[strings.ToLower(key)], "ignored")
 	}
-	if s := p.onPath[f]; s != "" {
-		return "", s
-	}
-	what, rank := stammer.FieldUse(lv, key)
-	if what == "" || what == "may hold the list" {
-		switch lv {
-		case stammer.LevelConversation:
+	names := stammer.FieldUse(key, lv == message)
+	if names == "" {
+		if lv == conversation {
 			p.ignoredC = append(p.ignoredC, key)
-		case stammer.LevelMessage:
+		} else {
 			p.ignoredM = append(p.ignoredM, key)
 		}
-		return "", "ignored"
+		return nil, "ignored"
 	}
-	// Of several spellings of one thing, the decoder reads the best ranked
-	// one present; a worse one is read only where the better is missing.
-	for _, k := range n.Keys {
-		w, r := stammer.FieldUse(lv, k)
-		if w == what && r < rank {
-			if n.Fields[k].N == n.Kinds[Object] {
-				return what, fmt.Sprintf("not used: %s is read as %s", k, what)
-			}
-			return what, fmt.Sprintf("%s where %s is missing", what, k)
-		}
+	fills = strings.Split(names, " or ")
+	words := make([]string, len(fills))
+	for i, name := range fills {
+		words[i] = cmp.Or(fieldWords[name], name)
 	}
-	if lv == stammer.LevelConversation && what == "messages" && f.Elem != nil && f.Elem.Kinds[Object] > 0 && p.msgs == nil {
+	if lv == conversation && slices.Contains(fills, "Messages") && f.Elem != nil && f.Elem.Kinds[Object] > 0 && p.msgs == nil {
 		p.msgs, p.msgsPath = f.Elem, p.itemsPath+"."+key+"[]"
 	}
-	return what, what
+	return fills, strings.Join(words, " or ")
 }
 
 // note collects the time layouts and source platforms seen at path, whose
-// values the decoder reads as what.
-func (p *reporter) note(path, what string, f *Node) {
+// values the decoder reads into the fields fills.
+func (p *reporter) note(path string, fills []string, f *Node) {
 	where := path
 	if p.base != "" {
 		where = p.base + "." + path
@@ -253,12 +271,12 @@ func (p *reporter) note(path, what string, f *Node) {
 	for _, l := range slices.Sorted(maps.Keys(f.Layouts)) {
 		p.times = append(p.times, row{where, l, fmt.Sprintf("×%d", f.Layouts[l]), ""})
 	}
-	if what == "created at" || what == "updated at" || what == "message time" {
+	if slices.ContainsFunc(fills, func(s string) bool { return s == "CreatedAt" || s == "UpdatedAt" || s == "time" }) {
 		for _, u := range slices.Sorted(maps.Keys(f.Epochs)) {
 			p.times = append(p.times, row{where, u, fmt.Sprintf("×%d", f.Epochs[u]), ""})
 		}
 	}
-	if what == "source platform" {
+	if slices.Contains(fills, "Platform") {
 		var parts []string
 		known := 0
 		for _, word := range slices.Sorted(maps.Keys(f.Words)) {

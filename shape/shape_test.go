@@ -173,8 +173,9 @@ func TestRecorderKeepsSuccessfulBodiesUpToTheLimit(t *testing.T) {
 		complete bool
 	}
 	var calls []call
-	hc := RecordingClient(srv.Client(), 600, func(b []byte, read int64, complete bool) {
+	hc := RecordingClient(srv.Client(), 600, func(b []byte, read int64, complete bool) bool {
 		calls = append(calls, call{string(b), read, complete})
+		return len(calls) == 2 // then done: later answers pass untouched
 	})
 	get := func(path string, readAll bool) {
 		resp, err := hc.Get(srv.URL + path)
@@ -191,8 +192,17 @@ func TestRecorderKeepsSuccessfulBodiesUpToTheLimit(t *testing.T) {
 	get("/ok", true)
 	get("/fail", true)
 	get("/ok", false)
+	get("/ok", true)
 	if len(calls) != 2 {
-		t.Fatalf("%d calls, want 2 (the 502 is not recorded)", len(calls))
+		t.Fatalf("%d calls, want 2 (the 502 is not recorded, nor anything after done)", len(calls))
+	}
+	resp, err := hc.Get(srv.URL + "/ok")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if _, wrapped := resp.Body.(*recordedBody); wrapped {
+		t.Error("an answer after done is still copied")
 	}
 	if c := calls[0]; len(c.body) != 600 || c.read != 1000 || c.complete {
 		t.Errorf("over the limit: kept %d, read %d, complete %v", len(c.body), c.read, c.complete)
@@ -200,10 +210,11 @@ func TestRecorderKeepsSuccessfulBodiesUpToTheLimit(t *testing.T) {
 	if c := calls[1]; c.complete || c.read > 1000 {
 		t.Errorf("closed early: %+v", c)
 	}
-	hc = RecordingClient(srv.Client(), 4096, func(b []byte, read int64, complete bool) {
+	hc = RecordingClient(srv.Client(), 4096, func(b []byte, read int64, complete bool) bool {
 		if !complete || !bytes.Equal(b, bytes.Repeat([]byte("x"), 1000)) {
 			t.Errorf("whole body: complete %v, %d bytes", complete, len(b))
 		}
+		return false
 	})
 	get("/ok", true)
 }

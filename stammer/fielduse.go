@@ -1,72 +1,51 @@
 package stammer
 
-// Level is a place in an answer whose members the decoder reads by name.
-type Level int
+import "strings"
 
-// The levels FieldUse knows.
-const (
-	// LevelEnvelope is the object around the list (and "data" inside it).
-	LevelEnvelope Level = iota
-	// LevelConversation is one list item.
-	LevelConversation
-	// LevelChatbot is a conversation's "chatbot" member given as an object.
-	LevelChatbot
-	// LevelMessage is one element of a conversation's message list.
-	LevelMessage
-)
-
-// groupUse names what each conversation field group is read as.
-var groupUse = [nGroups]string{
-	gID: "conversation id", gUUID: "conversation uuid", gNumber: "conversation number",
-	gChatbotID: "chatbot id", gChatbotUUID: "chatbot uuid", gUser: "end user key",
-	gPlatform: "source platform", gState: "live or deleted", gCreated: "created at",
-	gUpdated: "updated at", gMessages: "messages", gCount: "message count",
+// fieldNames names the conversation field groups, as FieldUse reports them.
+var fieldNames = [nGroups]string{
+	gID: "ID", gUUID: "UUID", gNumber: "Number", gChatbotID: "ChatbotID", gChatbotUUID: "ChatbotUUID",
+	gUser: "UserKey", gPlatform: "Platform", gState: "State", gCreated: "CreatedAt", gUpdated: "UpdatedAt",
+	gMessages: "Messages", gCount: "MessageCount",
 }
 
-// slotUse names what each message slot is read as.
-var slotUse = [...]string{
-	mUser: "message text (user)", mBot: "message text (bot)", mRole: "message role",
-	mContent: "message text", mTime: "message time",
-}
+// slotNames names the message slots, as FieldUse reports them.
+var slotNames = [...]string{mUser: "user text", mBot: "bot text", mRole: "role", mContent: "text", mTime: "time"}
 
-// FieldUse says what the decoder reads a member named key as at level
-// (e.g. "conversation number", "message text (user)"), and the rank of
-// that spelling among those it accepts for the same thing: when several
-// are present, the lowest rank is used. what is "" for a member the
-// decoder ignores. It reads the decoder's own tables, so that doctor
-// --shape cannot disagree with what the decoder does.
-func FieldUse(level Level, key string) (what string, rank int) {
-	var nb [32]byte
-	nk := string(normKey(nb[:0], []byte(key)))
-	switch level {
-	case LevelEnvelope:
-		switch nk {
-		case "data", "results", "conversations":
-			return "may hold the list", 0
-		case "count":
-			return "total count", 0
-		case "next":
-			return "next page link", 0
-		case "message":
-			return "API message", 0
-		case "error", "detail":
-			return "API error text", 0
+// FieldUse says what the decoder reads a member of a conversation
+// (message false) or of a message (message true) as: the Conversation
+// field(s) or message part it fills, e.g. "Number" or "ID or UUID" (an
+// "id" holding a uuid is the uuid); "" when the key is ignored. It reads
+// the decoder's own tables, so that doctor --shape, which reports with it
+// which fields of a real answer were used, cannot disagree with them.
+func FieldUse(key string, message bool) string {
+	nk := string(normKey(nil, []byte(key)))
+	if message {
+		if slot, _, ok := msgField(nk); ok {
+			return slotNames[slot]
 		}
-	case LevelConversation:
-		if spec, ok := convFields[nk]; ok {
-			return groupUse[spec.group], int(spec.rank)
-		}
-	case LevelChatbot:
-		switch nk {
-		case "id", "pk", "chatbotid":
-			return "chatbot id", 0
-		case "uuid", "chatbotuuid":
-			return "chatbot uuid", 0
-		}
-	case LevelMessage:
-		if slot, r, ok := msgField(nk); ok {
-			return slotUse[slot], int(r)
+		return ""
+	}
+	spec, ok := convFields[nk]
+	if !ok {
+		return ""
+	}
+	var groups []int
+	switch spec.kind {
+	case kIDish:
+		groups = []int{gUUID, spec.group}
+	case kChatbot:
+		groups = []int{gChatbotID, gChatbotUUID}
+	default:
+		groups = []int{spec.group}
+	}
+	var names []string
+	for g := range nGroups {
+		for _, h := range groups {
+			if g == h {
+				names = append(names, fieldNames[g])
+			}
 		}
 	}
-	return "", 0
+	return strings.Join(names, " or ")
 }
