@@ -58,6 +58,11 @@ type config struct {
 	// of the conversations of shapeDate (YYYY-MM-DD, "" = today in UTC).
 	shape     bool
 	shapeDate string
+	// cacheURL is STAMMER_CACHE_URL, the Valkey/Redis server replicas
+	// share answers through; "" keeps them in this process only.
+	cacheURL string
+	// cacheMax bounds the shared cache's entries together (0 = default).
+	cacheMax int64
 	// transport is "stdio" or "http"; http is configured by httpCfg.
 	transport string
 	httpCfg   mcphttp.Config
@@ -97,6 +102,9 @@ Environment:
   STAMMER_MAX_OUTPUT_TOKENS  budget of one tool result in real (o200k) tokens, default 8000
   STAMMER_MAX_RETRIES retries after 429/502/503/504 or a dropped connection, default 2 (3 attempts); 0 disables
   STAMMER_MAX_BODY_BYTES  cap on one API answer, read and decoded, default 256MiB (e.g. 64MiB, 1GiB)
+  STAMMER_CACHE_URL   redis://[user:password@]host:port[/db] (rediss:// for TLS): a Valkey or Redis server
+                      through which replicas share fetched answers for 60s; unset, nothing is stored outside the process
+  STAMMER_CACHE_MAX_BYTES  bound on everything the replicas store there together, default 512MiB
   LOG_LEVEL           debug, info, warn or error (default info); logs go to stderr
   MCP_HTTP_TOKEN      with --transport http: the bearer token clients must send (required off loopback)
   MCP_ALLOWED_ORIGINS with --transport http: comma-separated browser origins allowed to call
@@ -196,11 +204,24 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		cfg.maxRetries = n
 	}
 	if v := strings.TrimSpace(getenv("STAMMER_MAX_BODY_BYTES")); v != "" {
-		n, err := parseSize(v)
+		n, err := parseSize("STAMMER_MAX_BODY_BYTES", v, "256MiB")
 		if err != nil {
 			return nil, err
 		}
 		cfg.maxBody = n
+	}
+	if v := strings.TrimSpace(getenv("STAMMER_CACHE_URL")); v != "" {
+		if !strings.HasPrefix(v, "redis://") && !strings.HasPrefix(v, "rediss://") {
+			return nil, errors.New("STAMMER_CACHE_URL: use redis://[user:password@]host:port[/db], or rediss:// for TLS (Valkey or Redis)")
+		}
+		cfg.cacheURL = v
+	}
+	if v := strings.TrimSpace(getenv("STAMMER_CACHE_MAX_BYTES")); v != "" {
+		n, err := parseSize("STAMMER_CACHE_MAX_BYTES", v, "512MiB")
+		if err != nil {
+			return nil, err
+		}
+		cfg.cacheMax = n
 	}
 	if path := strings.TrimSpace(getenv("STAMMER_FALLBACK_PHRASES_FILE")); path != "" {
 		phrases, err := tools.LoadFallbacks(path)
@@ -310,16 +331,16 @@ func parseTimeout(v string) (time.Duration, error) {
 // a real outage within the call's timeout.
 const defaultMaxRetries = 2
 
-// parseSize reads STAMMER_MAX_BODY_BYTES: bytes, or a number with a unit
+// parseSize reads a size setting (name, with its default for the message): bytes, or a number with a unit
 // (KiB, MiB, GiB, or KB, MB, GB as people also write them, in powers of
 // 1024 either way), between 1 MiB and 8 GiB.
-func parseSize(v string) (int64, error) {
+func parseSize(name, v, def string) (int64, error) {
 	num := strings.TrimSpace(strings.TrimRightFunc(v, func(r rune) bool { return r >= 'A' && r <= 'z' }))
 	unit := strings.ToLower(strings.TrimSpace(v[len(num):]))
 	mult := map[string]int64{"": 1, "b": 1, "k": 1 << 10, "kb": 1 << 10, "kib": 1 << 10, "m": 1 << 20, "mb": 1 << 20, "mib": 1 << 20, "g": 1 << 30, "gb": 1 << 30, "gib": 1 << 30}[unit]
 	n, err := strconv.ParseInt(num, 10, 64)
 	if err != nil || mult == 0 || n <= 0 || n > (8<<30)/mult || n*mult < 1<<20 {
-		return 0, fmt.Errorf("STAMMER_MAX_BODY_BYTES=%q: use a size between 1MiB and 8GiB, such as 64MiB or 1GiB (default 256MiB)", v)
+		return 0, fmt.Errorf("%s=%q: use a size between 1MiB and 8GiB, such as 64MiB or 1GiB (default %s)", name, v, def)
 	}
 	return n * mult, nil
 }

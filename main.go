@@ -17,6 +17,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -24,6 +25,7 @@ import (
 	"io"
 	"log"
 	"log/slog"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -36,6 +38,7 @@ import (
 
 	"github.com/stammer-mcp/stammer-mcp/mcphttp"
 	"github.com/stammer-mcp/stammer-mcp/policy"
+	"github.com/stammer-mcp/stammer-mcp/sharedcache"
 	"github.com/stammer-mcp/stammer-mcp/stammer"
 	"github.com/stammer-mcp/stammer-mcp/stammer/stammertest"
 	"github.com/stammer-mcp/stammer-mcp/tools"
@@ -63,7 +66,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stdout, "stammer-mcp", version())
 		return 0
 	}
-	logger := newLogger(stderr, cfg.logLevel, cfg.token, cfg.httpCfg.Token)
+	logger := newLogger(stderr, cfg.logLevel, cfg.token, cfg.httpCfg.Token, urlPassword(cfg.cacheURL))
 
 	clientCfg := stammer.Config{
 		BaseURL:      cfg.baseURL,
@@ -86,11 +89,35 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if cfg.doctor {
 		return doctor(ctx, clientCfg, stdout, cfg.shape, cfg.shapeDate)
 	}
+	// The shared cache needs the client's normalised URL, and the client
+	// tells the cache of every Retry-After: the cache is set before any call.
+	var shared *sharedcache.Cache
+	if cfg.cacheURL != "" {
+		clientCfg.RetryAfter = func(d time.Duration) { shared.RateLimited(d) }
+	}
 	sc, err := stammer.New(clientCfg)
 	if err != nil {
 		logger.Error("invalid configuration", "error", err)
 		fmt.Fprintf(stderr, "stammer-mcp: %v\n", err)
 		return 2
+	}
+	deps := tools.Deps{
+		Client: sc, Logger: logger, Timeout: cfg.timeout, Demo: cfg.demo, MaxOutputTokens: cfg.maxTokens,
+		FallbackPhrases: cfg.fallbacks,
+	}
+	if cfg.cacheURL != "" {
+		shared, err = sharedcache.New(sharedcache.Config{
+			URL: cfg.cacheURL, Upstream: sc.ConversationsURL(), Token: clientCfg.Token,
+			TTL: tools.DefaultCacheTTL, MaxBytes: cfg.cacheMax, MaxDecoded: cmp.Or(cfg.maxBody, stammer.DefaultMaxBodyBytes),
+			MaxWait: cfg.timeout, Logger: logger,
+		})
+		if err != nil {
+			fmt.Fprintf(stderr, "stammer-mcp: %v\n", err)
+			return 2
+		}
+		defer shared.Close()
+		deps.Shared = shared
+		logger.Info("sharing answers with other replicas through the shared cache", "server", redactedURL(cfg.cacheURL))
 	}
 	if !sc.HasToken() {
 		logger.Warn("STAMMER_API_TOKEN is not set: every tool call will return an error saying how to set it " +
@@ -104,10 +131,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		go pol.Watch(ctx, 2*time.Second)
 	}
-	srv, err := tools.NewServer("stammer-mcp", version(), tools.Deps{
-		Client: sc, Logger: logger, Timeout: cfg.timeout, Demo: cfg.demo, MaxOutputTokens: cfg.maxTokens,
-		FallbackPhrases: cfg.fallbacks, Policy: pol,
-	})
+	deps.Policy = pol
+	srv, err := tools.NewServer("stammer-mcp", version(), deps)
 	if err != nil {
 		logger.Error("building tools", "error", err)
 		return 1
@@ -230,4 +255,21 @@ type slogWriter struct{ l *slog.Logger }
 func (w slogWriter) Write(p []byte) (int, error) {
 	w.l.Error("mcp", "detail", string(p))
 	return len(p), nil
+}
+
+// urlPassword is the password in a URL, "" when none, for the log redactor.
+func urlPassword(raw string) string {
+	if u, err := url.Parse(raw); err == nil && u.User != nil {
+		p, _ := u.User.Password()
+		return p
+	}
+	return ""
+}
+
+// redactedURL is raw without its password, for logs.
+func redactedURL(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Redacted()
+	}
+	return "(unparsable)"
 }

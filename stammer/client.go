@@ -90,6 +90,11 @@ type Config struct {
 	// following "next" links; 0 means DefaultMaxPages. When the cap stops
 	// the walk, ListResult.Truncated says so.
 	MaxPages int
+	// RetryAfter, when set, is told of every Retry-After the API sends
+	// (with 429 or 503) as soon as it arrives, before the client waits it
+	// out or gives up: replicas sharing a cache use it to make each other
+	// wait instead of each learning it alone.
+	RetryAfter func(time.Duration)
 }
 
 // Client calls Stammer's conversations API. It is safe for concurrent use
@@ -106,7 +111,8 @@ type Client struct {
 	backoff   time.Duration
 	maxPages  int
 	// red removes the token from every text that leaves the client.
-	red *Redactor
+	red    *Redactor
+	onWait func(time.Duration)
 }
 
 // New validates cfg and returns a Client. Its errors are for the person
@@ -132,6 +138,7 @@ func New(cfg Config) (*Client, error) {
 		backoff:   cfg.RetryBackoff,
 		maxPages:  cfg.MaxPages,
 		red:       NewRedactor(token),
+		onWait:    cfg.RetryAfter,
 	}
 	if c.backoff <= 0 {
 		c.backoff = DefaultRetryBackoff
@@ -548,6 +555,9 @@ func (c *Client) get(ctx context.Context, rawURL string, limit int64, decode dec
 		c.logRequest(ctx, rawURL, attempt, status, n, time.Since(start), err)
 		if err == nil {
 			return nil
+		}
+		if ae := (*APIError)(nil); c.onWait != nil && errors.As(err, &ae) && ae.RetryAfter > 0 {
+			c.onWait(ae.RetryAfter)
 		}
 		wait, retry := c.shouldRetry(ctx, attempt, err)
 		if !retry {

@@ -3,6 +3,7 @@ package tools
 import (
 	"container/list"
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -27,6 +28,16 @@ type lister interface {
 	ListConversations(ctx context.Context, q stammer.Query) (*stammer.ListResult, error)
 }
 
+// SharedCache is a cache shared by replicas (package sharedcache). List
+// returns q's answer from it, or runs fetch (one replica at a time for the
+// same query) and shares the answer; at is when the answer was fetched
+// upstream. scope is the caller's access-policy scope ("" for none).
+// Faults of the shared cache never fail a call.
+type SharedCache interface {
+	List(ctx context.Context, scope string, q stammer.Query,
+		fetch func(context.Context) (*stammer.ListResult, time.Time, error)) (*stammer.ListResult, time.Time, error)
+}
+
 // fetcher fetches conversation lists through a short-lived cache, so that
 // paging, searching and opening a transcript of the same query cost one
 // upstream request, and identical concurrent calls share one request.
@@ -36,6 +47,7 @@ type lister interface {
 // fail another's, but a request nobody waits for must stop at once.
 type fetcher struct {
 	client   lister
+	shared   SharedCache // nil: this process only
 	ttl      time.Duration
 	maxBytes int64
 	maxItems int
@@ -149,8 +161,7 @@ func (f *fetcher) get(ctx context.Context, q cacheKey) (fetched, error) {
 // run performs one upstream request and publishes its result.
 func (f *fetcher) run(ctx context.Context, q cacheKey, fl *flight) {
 	defer fl.cancel()
-	res, err := f.client.ListConversations(ctx, q.q)
-	at := f.now()
+	res, at, err := f.fetch(ctx, q)
 	f.mu.Lock()
 	fl.res, fl.err, fl.fetched = res, err, at
 	abandoned := f.flights[q] != fl
@@ -162,6 +173,19 @@ func (f *fetcher) run(ctx context.Context, q cacheKey, fl *flight) {
 	}
 	f.mu.Unlock()
 	close(fl.done)
+}
+
+// fetch asks the shared cache, when there is one, else the upstream.
+// Shared entries are keyed by the access scope too, as local ones are.
+func (f *fetcher) fetch(ctx context.Context, k cacheKey) (*stammer.ListResult, time.Time, error) {
+	upstream := func(ctx context.Context) (*stammer.ListResult, time.Time, error) {
+		res, err := f.client.ListConversations(ctx, k.q)
+		return res, f.now(), err
+	}
+	if f.shared == nil {
+		return upstream(ctx)
+	}
+	return f.shared.List(ctx, k.scope, k.q, upstream)
 }
 
 // store caches res, evicting least recently used entries to stay within
@@ -185,4 +209,56 @@ func (f *fetcher) remove(el *list.Element) {
 	f.lru.Remove(el)
 	delete(f.entries, e.k)
 	f.bytes -= e.size
+}
+
+// cachedConversation finds one conversation in the fresh answers cached
+// for the caller's scope, so that opening a transcript the model has just
+// seen listed costs no request: by uuid in any answer, or by number
+// (q.ConversationNumber) in an answer to a broader query of q's chatbot
+// (any dates or platform, the same deleted flag). It reports false unless
+// exactly one matched. Callers still check the scope allows the result.
+func (f *fetcher) cachedConversation(scope string, q stammer.Query, uuid string) (*stammer.Conversation, bool) {
+	byNumber := uuid == "" && q.ConversationNumber != 0 && (q.ChatbotID != 0 || q.ChatbotUUID != "")
+	if uuid == "" && !byNumber {
+		return nil, false
+	}
+	var lists []*stammer.ListResult
+	f.mu.Lock()
+	now := f.now()
+	for el := f.lru.Front(); el != nil; el = el.Next() {
+		e := el.Value.(*cacheEntry)
+		if now.Sub(e.fetched) >= f.ttl {
+			continue
+		}
+		if e.k.scope != scope {
+			continue
+		}
+		if eq := e.k.q; uuid != "" || eq.ConversationNumber == 0 && eq.ChatbotID == q.ChatbotID && eq.ChatbotUUID == q.ChatbotUUID &&
+			eq.OnlyDeletedConversations == q.OnlyDeletedConversations {
+			lists = append(lists, e.res)
+		}
+	}
+	f.mu.Unlock()
+	// Cached results are immutable: search them without the lock.
+	for _, res := range lists {
+		var found *stammer.Conversation
+		n := 0
+		for i := range res.Conversations {
+			c := &res.Conversations[i]
+			if uuid != "" && c.UUID == uuid || byNumber && c.Number == q.ConversationNumber && sameChatbot(c, q) {
+				found, n = c, n+1
+			}
+		}
+		if n == 1 {
+			return found, true
+		}
+	}
+	return nil, false
+}
+
+// sameChatbot reports whether c may belong to q's chatbot: the fields
+// both have agree.
+func sameChatbot(c *stammer.Conversation, q stammer.Query) bool {
+	return (c.ChatbotID == 0 || q.ChatbotID == 0 || c.ChatbotID == q.ChatbotID) &&
+		(c.ChatbotUUID == "" || q.ChatbotUUID == "" || strings.EqualFold(c.ChatbotUUID, q.ChatbotUUID))
 }

@@ -106,7 +106,11 @@ func find(ctx context.Context, c *stammer.Client, f *fetcher, p GetConversationP
 		if scope.IsEmpty() {
 			return nil, denied(ctx, &policy.AccessError{Scope: scope})
 		}
-		conv, err := c.GetConversation(ctx, p.UUID)
+		conv, ok := f.cachedConversation(scope.Key(), stammer.Query{}, p.UUID)
+		var err error
+		if !ok {
+			conv, err = c.GetConversation(ctx, p.UUID)
+		}
 		if err == nil && !scope.Allows(conv.ChatbotID, conv.ChatbotUUID) {
 			denied(ctx, nil)
 			return nil, answerErrorf("No conversation with uuid %s among the chatbots you may read (%s).", p.UUID, scope.Describe())
@@ -114,6 +118,13 @@ func find(ctx context.Context, c *stammer.Client, f *fetcher, p GetConversationP
 		return conv, err
 	}
 	q := p.query()
+	// A transcript of a listing just made costs no request; list checks
+	// the scope of everything else.
+	if scope := f.policy.ScopeFor(ctx); scope.IsAll() || scope.Allows(q.ChatbotID, q.ChatbotUUID) {
+		if cached, ok := f.cachedConversation(scope.Key(), q, ""); ok {
+			return cached, nil
+		}
+	}
 	got, err := f.list(ctx, q)
 	if err != nil {
 		return nil, err

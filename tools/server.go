@@ -38,6 +38,9 @@ type Deps struct {
 	// CacheTTL is how long a fetched list is reused; 0 means
 	// DefaultCacheTTL, negative disables the cache.
 	CacheTTL time.Duration
+	// Shared is the cache shared by replicas (STAMMER_CACHE_URL); nil
+	// keeps answers in this process only.
+	Shared SharedCache
 	// FallbackPhrases replace the built-in phrases that mark a bot answer
 	// as a fallback (STAMMER_FALLBACK_PHRASES_FILE); nil keeps them.
 	FallbackPhrases []string
@@ -73,6 +76,7 @@ func build(d Deps) ([]server.ServerTool, *transcripts, error) {
 	if d.Now != nil {
 		f.now = d.Now
 	}
+	f.shared = d.Shared
 	list, err := newListConversations(d, f)
 	if err != nil {
 		return nil, nil, fmt.Errorf("list_conversations: %w", err)

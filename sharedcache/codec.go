@@ -1,0 +1,284 @@
+package sharedcache
+
+import (
+	"bytes"
+	"compress/flate"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"time"
+
+	"github.com/stammer-mcp/stammer-mcp/stammer"
+)
+
+// An entry is the magic, the format version, when the answer was fetched
+// upstream (Unix milliseconds), the size of the encoded answer, and the
+// encoded answer compressed with DEFLATE. The encoding is a flat sequence
+// of varints and length-prefixed strings, in the order of the fields of
+// stammer.ListResult, Conversation and Message: no field names, no
+// reflection, and a decoder that allocates one string for all the text.
+//
+// Anyone who can write to the Valkey/Redis server can write an entry, so
+// decode trusts nothing: every length is checked against what is left, and
+// the decompressed size against the declared one and the caller's limit.
+const (
+	magic         = "SMC"
+	formatVersion = 1
+)
+
+// errCorrupt is returned for an entry that does not decode; the caller
+// treats it as a miss.
+var errCorrupt = errors.New("corrupt shared cache entry")
+
+// encode serialises res with when it was fetched, compressed at level.
+func encode(res *stammer.ListResult, at time.Time, level int) ([]byte, error) {
+	var raw encoder
+	raw.result(res)
+	var out bytes.Buffer
+	out.Grow(len(raw.b)/4 + 64)
+	out.WriteString(magic)
+	out.WriteByte(formatVersion)
+	var hdr encoder
+	hdr.uvarint(uint64(max(at.UnixMilli(), 0)))
+	hdr.uvarint(uint64(len(raw.b)))
+	out.Write(hdr.b)
+	zw, err := flate.NewWriter(&out, level)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := zw.Write(raw.b); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+// decode reverses encode. limit bounds the decompressed size, so a forged
+// entry cannot make a replica allocate more than an upstream answer could.
+func decode(data []byte, limit int64) (*stammer.ListResult, time.Time, error) {
+	if len(data) < len(magic)+1 || string(data[:len(magic)]) != magic || data[len(magic)] != formatVersion {
+		return nil, time.Time{}, errCorrupt
+	}
+	d := decoder{b: data[len(magic)+1:]}
+	ms := d.uvarint()
+	size := d.uvarint()
+	if d.err != nil || ms > math.MaxInt64 || size > uint64(limit) {
+		return nil, time.Time{}, errCorrupt
+	}
+	// Grow to the declared size only as the data proves it: a forged
+	// header cannot make this allocate more than the stream inflates to.
+	buf := bytes.NewBuffer(make([]byte, 0, min(size, uint64(len(d.b))*8)))
+	zr := flate.NewReader(bytes.NewReader(d.b))
+	defer zr.Close()
+	n, err := buf.ReadFrom(io.LimitReader(zr, int64(size)+1))
+	if err != nil {
+		return nil, time.Time{}, fmt.Errorf("%w: %v", errCorrupt, err)
+	}
+	if uint64(n) != size {
+		return nil, time.Time{}, fmt.Errorf("%w: %d bytes, declared %d", errCorrupt, n, size)
+	}
+	raw := buf.Bytes()
+	// One string holds all the text; every field is a slice of it.
+	d = decoder{b: raw, s: string(raw)}
+	res := d.result()
+	if d.err != nil {
+		return nil, time.Time{}, d.err
+	}
+	if len(d.b) != 0 {
+		return nil, time.Time{}, fmt.Errorf("%w: %d trailing bytes", errCorrupt, len(d.b))
+	}
+	return res, time.UnixMilli(int64(ms)), nil
+}
+
+// encoder appends the fields of a result to b.
+type encoder struct{ b []byte }
+
+func (e *encoder) uvarint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
+func (e *encoder) varint(v int64)   { e.b = binary.AppendVarint(e.b, v) }
+func (e *encoder) str(s string)     { e.uvarint(uint64(len(s))); e.b = append(e.b, s...) }
+
+// time writes 0 for the zero time, else the nanoseconds (shifted, low bit
+// set) and the Unix seconds. Decoded times are UTC, as the client's are.
+func (e *encoder) time(t time.Time) {
+	if t.IsZero() {
+		e.uvarint(0)
+		return
+	}
+	e.uvarint(uint64(t.Nanosecond())<<1 | 1)
+	e.varint(t.Unix())
+}
+
+func (e *encoder) result(r *stammer.ListResult) {
+	e.str(r.Message)
+	e.varint(int64(r.Count))
+	e.str(r.Next)
+	e.varint(int64(r.Skipped))
+	e.varint(int64(r.Duplicates))
+	e.str(r.Shape)
+	e.varint(r.Bytes)
+	e.varint(r.DecodedBytes)
+	e.varint(int64(r.Pages))
+	e.str(string(r.Truncated))
+	e.uvarint(uint64(len(r.Conversations)))
+	msgs := 0
+	for i := range r.Conversations {
+		msgs += len(r.Conversations[i].Messages)
+	}
+	e.uvarint(uint64(msgs))
+	for i := range r.Conversations {
+		c := &r.Conversations[i]
+		e.varint(c.ID)
+		e.str(c.UUID)
+		e.varint(c.Number)
+		e.varint(c.ChatbotID)
+		e.str(c.ChatbotUUID)
+		e.str(c.UserKey)
+		e.str(c.Platform)
+		e.varint(int64(c.State))
+		e.time(c.CreatedAt)
+		e.time(c.UpdatedAt)
+		e.varint(int64(c.MessageCount))
+		e.uvarint(uint64(len(c.Messages)))
+		for j := range c.Messages {
+			m := &c.Messages[j]
+			e.str(string(m.Role))
+			e.str(m.Text)
+			e.time(m.At)
+		}
+	}
+}
+
+// decoder reads what encoder wrote. The first error sticks; later reads
+// return zero values.
+type decoder struct {
+	b   []byte
+	s   string // the same bytes as the whole input, for strings
+	err error
+}
+
+func (d *decoder) fail(what string) {
+	if d.err == nil {
+		d.err = fmt.Errorf("%w: bad %s", errCorrupt, what)
+	}
+	d.b = nil
+}
+
+func (d *decoder) uvarint() uint64 {
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.fail("number")
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) varint() int64 {
+	v, n := binary.Varint(d.b)
+	if n <= 0 {
+		d.fail("number")
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+// int reads a varint that must fit an int.
+func (d *decoder) int() int {
+	v := d.varint()
+	if v < math.MinInt32 || v > math.MaxInt32 {
+		d.fail("count")
+		return 0
+	}
+	return int(v)
+}
+
+// count reads a number of items, each of which takes at least min bytes.
+func (d *decoder) count(min int) int {
+	v := d.uvarint()
+	if v > uint64(len(d.b)/min) {
+		d.fail("length")
+		return 0
+	}
+	return int(v)
+}
+
+func (d *decoder) str() string {
+	n := d.uvarint()
+	if n > uint64(len(d.b)) {
+		d.fail("string")
+		return ""
+	}
+	start := len(d.s) - len(d.b)
+	d.b = d.b[n:]
+	return d.s[start : start+int(n)]
+}
+
+func (d *decoder) time() time.Time {
+	ns := d.uvarint()
+	if ns == 0 {
+		return time.Time{}
+	}
+	if ns>>1 >= uint64(time.Second) {
+		d.fail("time")
+		return time.Time{}
+	}
+	return time.Unix(d.varint(), int64(ns>>1)).UTC()
+}
+
+func (d *decoder) result() *stammer.ListResult {
+	r := &stammer.ListResult{
+		Message:      d.str(),
+		Count:        d.int(),
+		Next:         d.str(),
+		Skipped:      d.int(),
+		Duplicates:   d.int(),
+		Shape:        d.str(),
+		Bytes:        d.varint(),
+		DecodedBytes: d.varint(),
+		Pages:        d.int(),
+		Truncated:    stammer.Truncation(d.str()),
+	}
+	// A conversation takes at least 12 bytes, a message 3.
+	r.Conversations = make([]stammer.Conversation, d.count(12))
+	all := make([]stammer.Message, d.count(3))
+	for i := range r.Conversations {
+		c := &r.Conversations[i]
+		c.ID = d.varint()
+		c.UUID = d.str()
+		c.Number = d.varint()
+		c.ChatbotID = d.varint()
+		c.ChatbotUUID = d.str()
+		c.UserKey = d.str()
+		c.Platform = d.str()
+		c.State = stammer.State(d.int())
+		c.CreatedAt = d.time()
+		c.UpdatedAt = d.time()
+		c.MessageCount = d.int()
+		n := d.uvarint()
+		if n > uint64(len(all)) {
+			d.fail("message count")
+			return r
+		}
+		// Every conversation's messages are a slice of one array, capped
+		// so that an append by a caller cannot reach the next one's.
+		c.Messages, all = all[:n:n], all[n:]
+		if n == 0 {
+			c.Messages = nil
+		}
+		for j := range c.Messages {
+			m := &c.Messages[j]
+			m.Role = stammer.Role(d.str())
+			m.Text = d.str()
+			m.At = d.time()
+		}
+	}
+	if len(all) != 0 {
+		d.fail("message total")
+	}
+	return r
+}

@@ -1,0 +1,463 @@
+package sharedcache
+
+import (
+	"bytes"
+	"compress/flate"
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stammer-mcp/stammer-mcp/sharedcache/cachetest"
+	"github.com/stammer-mcp/stammer-mcp/stammer"
+	"github.com/stammer-mcp/stammer-mcp/stammer/stammertest"
+)
+
+// answer fetches n generated conversations through the real client, so
+// the codec sees what the client decodes.
+func answer(t testing.TB, n int) *stammer.ListResult {
+	t.Helper()
+	fake := stammertest.NewServer(t, stammertest.WithFixtures(stammertest.Generate(stammertest.GenerateOptions{Seed: 7, N: n})),
+		stammertest.WithAllOnNotDeleted())
+	c, err := stammer.New(stammer.Config{BaseURL: fake.URL, Token: stammertest.DefaultToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.ListConversations(context.Background(), stammer.Query{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// normalised makes empty message slices nil, the one difference the
+// codec allows (no caller tells them apart).
+func normalised(r *stammer.ListResult) *stammer.ListResult {
+	cp := *r
+	cp.Conversations = append([]stammer.Conversation(nil), r.Conversations...)
+	for i := range cp.Conversations {
+		if len(cp.Conversations[i].Messages) == 0 {
+			cp.Conversations[i].Messages = nil
+		}
+	}
+	return &cp
+}
+
+func TestCodecRoundTrip(t *testing.T) {
+	res := answer(t, 500)
+	res.Message, res.Next, res.Skipped, res.Duplicates, res.Truncated = "ok ✓", "https://x/?page=2", 2, 3, stammer.TruncatedPageCap
+	at := time.UnixMilli(1_790_000_000_123)
+	data, err := encode(res, at, encodeLevel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, gotAt, err := decode(data, 1<<30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !gotAt.Equal(at) {
+		t.Errorf("fetched at %v, want %v", gotAt, at)
+	}
+	if !reflect.DeepEqual(normalised(got), normalised(res)) {
+		t.Fatal("decoded answer differs from the encoded one")
+	}
+	t.Logf("%d conversations: %d bytes decoded, %d bytes of body, %d bytes stored", len(res.Conversations), res.DecodedBytes, res.Bytes, len(data))
+	if int64(len(data))*3 > res.Bytes {
+		t.Errorf("stored %d bytes for a %d-byte body: want under a third", len(data), res.Bytes)
+	}
+	// The decompressed size is bounded by the caller's limit.
+	if _, _, err := decode(data, 1000); !errors.Is(err, errCorrupt) {
+		t.Errorf("decode over the limit: %v, want errCorrupt", err)
+	}
+}
+
+// TestDecodeRejectsDamage: anyone who can write to the server can write
+// an entry; a damaged or forged one is an error, never a panic or a huge
+// allocation.
+func TestDecodeRejectsDamage(t *testing.T) {
+	data, err := encode(answer(t, 8), time.Now(), encodeLevel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := 0; n < len(data); n += 1 + n/8 {
+		if _, _, err := decode(data[:n], 1<<30); err == nil {
+			t.Fatalf("a %d-byte prefix of a %d-byte entry decoded", n, len(data))
+		}
+	}
+	for i := 0; i < len(data); i += 3 {
+		bad := bytes.Clone(data)
+		bad[i] ^= 0x55
+		decode(bad, 1<<30) // must not panic; some flips are harmless
+	}
+	// A raw payload that lies about its counts.
+	var e encoder
+	e.result(&stammer.ListResult{Conversations: make([]stammer.Conversation, 3)})
+	raw := e.b
+	raw[len(raw)-1-3*12] = 0x7f // the message total, now 127 with no messages
+	var hdr encoder
+	hdr.uvarint(1)
+	hdr.uvarint(uint64(len(raw)))
+	var z bytes.Buffer
+	z.WriteString(magic)
+	z.WriteByte(formatVersion)
+	z.Write(hdr.b)
+	zw, _ := flate.NewWriter(&z, encodeLevel)
+	zw.Write(raw)
+	zw.Close()
+	if _, _, err := decode(z.Bytes(), 1<<30); !errors.Is(err, errCorrupt) {
+		t.Errorf("forged counts: %v, want errCorrupt", err)
+	}
+}
+
+// rig is a real cache server and replicas of the cache in front of it.
+type rig struct {
+	srv *cachetest.Server
+	log *logBuffer
+}
+
+func newRig(t *testing.T) *rig {
+	return &rig{srv: cachetest.Start(t), log: &logBuffer{}}
+}
+
+// replica is one replica's Cache, with short lease and fault pauses.
+func (r *rig) replica(t *testing.T, mut ...func(*Config)) *Cache {
+	cfg := Config{URL: r.srv.URL, Upstream: "https://app.stammer.ai/en/chatbot/api/v1/conversations/", Token: "tok",
+		TTL: time.Minute, MaxDecoded: 1 << 30, MaxWait: 5 * time.Second,
+		Logger: slog.New(slog.NewTextHandler(r.log, &slog.HandlerOptions{Level: slog.LevelDebug}))}
+	for _, m := range mut {
+		m(&cfg)
+	}
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.lease, c.downFor = 600*time.Millisecond, 300*time.Millisecond
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// upstream counts fetches of res, each taking delay.
+type upstream struct {
+	res   *stammer.ListResult
+	delay time.Duration
+	err   error
+	calls atomic.Int32
+}
+
+func (u *upstream) fetch(ctx context.Context) (*stammer.ListResult, time.Time, error) {
+	u.calls.Add(1)
+	select {
+	case <-time.After(u.delay):
+	case <-ctx.Done():
+		return nil, time.Time{}, ctx.Err()
+	}
+	if u.err != nil {
+		return nil, time.Time{}, u.err
+	}
+	return u.res, time.Now(), nil
+}
+
+var q17 = stammer.Query{ChatbotID: 17}
+
+func TestReplicasShareOneFetch(t *testing.T) {
+	r := newRig(t)
+	a, b := r.replica(t), r.replica(t)
+	up := &upstream{res: answer(t, 200)}
+	got, at, err := a.List(context.Background(), "", q17, up.fetch)
+	if err != nil || got != up.res {
+		t.Fatalf("first call: %v", err)
+	}
+	got2, at2, err := b.List(context.Background(), "", q17, up.fetch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := up.calls.Load(); n != 1 {
+		t.Errorf("%d upstream fetches for two replicas, want 1", n)
+	}
+	if !reflect.DeepEqual(normalised(got2), normalised(up.res)) {
+		t.Error("the second replica read a different answer")
+	}
+	if at2.UnixMilli() != at.UnixMilli() {
+		t.Errorf("second replica says fetched at %v, want the first's %v", at2, at)
+	}
+	// Another query, another scope or another token is another entry.
+	other := []func() (*Cache, string, stammer.Query){
+		func() (*Cache, string, stammer.Query) { return b, "", stammer.Query{ChatbotID: 18} },
+		func() (*Cache, string, stammer.Query) { return b, "user:x", q17 },
+		func() (*Cache, string, stammer.Query) {
+			return r.replica(t, func(c *Config) { c.Token = "other" }), "", q17
+		},
+	}
+	for i, o := range other {
+		c, scope, q := o()
+		if _, _, err := c.List(context.Background(), scope, q, up.fetch); err != nil {
+			t.Fatal(err)
+		}
+		if n := up.calls.Load(); n != int32(2+i) {
+			t.Errorf("case %d: %d fetches, want %d (a separate entry)", i, n, 2+i)
+		}
+	}
+}
+
+func TestConcurrentCallsOverReplicasFetchOnce(t *testing.T) {
+	r := newRig(t)
+	replicas := []*Cache{r.replica(t), r.replica(t), r.replica(t)}
+	up := &upstream{res: answer(t, 100), delay: 200 * time.Millisecond}
+	var wg sync.WaitGroup
+	errs := make([]error, 20)
+	for i := range 20 {
+		wg.Go(func() {
+			res, _, err := replicas[i%3].List(context.Background(), "", q17, up.fetch)
+			if err == nil && len(res.Conversations) != 100 {
+				err = errors.New("wrong answer")
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("call %d: %v", i, err)
+		}
+	}
+	if n := up.calls.Load(); n != 1 {
+		t.Errorf("%d upstream fetches for 20 concurrent calls over 3 replicas, want 1", n)
+	}
+}
+
+// TestDeadHolderIsReplaced: a replica that took the lock and died leaves
+// it for at most a lease; then another fetches.
+func TestDeadHolderIsReplaced(t *testing.T) {
+	r := newRig(t)
+	c := r.replica(t)
+	r.srv.Do(t, "SET", c.keysFor("", q17).lock, "dead-replica", "PX", "600")
+	up := &upstream{res: answer(t, 10)}
+	start := time.Now()
+	if _, _, err := c.List(context.Background(), "", q17, up.fetch); err != nil {
+		t.Fatal(err)
+	}
+	if waited := time.Since(start); waited < 400*time.Millisecond || waited > 3*time.Second {
+		t.Errorf("waited %v for a dead holder's 600ms lease", waited)
+	}
+	if up.calls.Load() != 1 {
+		t.Errorf("%d fetches, want 1", up.calls.Load())
+	}
+}
+
+// TestLiveHolderKeepsItsLease: a fetch longer than the lease is not
+// duplicated, because the holder renews it.
+func TestLiveHolderKeepsItsLease(t *testing.T) {
+	r := newRig(t)
+	a, b := r.replica(t), r.replica(t)
+	up := &upstream{res: answer(t, 10), delay: 1500 * time.Millisecond}
+	var wg sync.WaitGroup
+	wg.Go(func() { a.List(context.Background(), "", q17, up.fetch) })
+	time.Sleep(100 * time.Millisecond)
+	if _, _, err := b.List(context.Background(), "", q17, up.fetch); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	if n := up.calls.Load(); n != 1 {
+		t.Errorf("%d fetches for a fetch that outlived the lease, want 1", n)
+	}
+}
+
+// TestFailedFetchIsNotShared: an upstream error is returned to the
+// caller and not stored; the next call fetches again.
+func TestFailedFetchIsNotShared(t *testing.T) {
+	r := newRig(t)
+	a, b := r.replica(t), r.replica(t)
+	up := &upstream{err: &stammer.APIError{Status: 500, Message: "boom"}}
+	if _, _, err := a.List(context.Background(), "", q17, up.fetch); err == nil {
+		t.Fatal("no error")
+	}
+	up.err, up.res = nil, answer(t, 5)
+	if _, _, err := b.List(context.Background(), "", q17, up.fetch); err != nil {
+		t.Fatal(err)
+	}
+	if n := up.calls.Load(); n != 2 {
+		t.Errorf("%d fetches, want 2", n)
+	}
+}
+
+// TestTooLargeStaysLocal: an answer over the entry limit is not stored,
+// and the other replicas fetch for themselves at once instead of waiting.
+func TestTooLargeStaysLocal(t *testing.T) {
+	r := newRig(t)
+	small := func(c *Config) { c.MaxBytes = 4 << 10 } // entries up to 1 KiB
+	a, b := r.replica(t, small), r.replica(t, small)
+	up := &upstream{res: answer(t, 200)}
+	a.List(context.Background(), "", q17, up.fetch)
+	start := time.Now()
+	if _, _, err := b.List(context.Background(), "", q17, up.fetch); err != nil {
+		t.Fatal(err)
+	}
+	if n := up.calls.Load(); n != 2 {
+		t.Errorf("%d fetches, want 2 (too large to share)", n)
+	}
+	if d := time.Since(start); d > 300*time.Millisecond {
+		t.Errorf("the second replica took %v; it should not wait for an entry that will not come", d)
+	}
+	if !strings.Contains(r.log.String(), "keeping an answer in this replica only") {
+		t.Errorf("no log line about the local answer:\n%s", r.log)
+	}
+	if got := r.srv.Do(t, "EXISTS", a.keysFor("", q17).entry); got != ":0" {
+		t.Errorf("EXISTS entry = %s, want :0", got)
+	}
+}
+
+// TestTotalIsBounded: entries that together exceed MaxBytes are refused.
+func TestTotalIsBounded(t *testing.T) {
+	r := newRig(t)
+	res := answer(t, 60)
+	data, _ := encode(res, time.Now(), encodeLevel)
+	limit := func(c *Config) { c.MaxBytes = int64(len(data))*4 + 100 } // room for four
+	a := r.replica(t, limit)
+	up := &upstream{res: res}
+	for i := range 6 {
+		a.List(context.Background(), "", stammer.Query{ChatbotID: int64(i + 1)}, up.fetch)
+	}
+	stored := 0
+	for i := range 6 {
+		if r.srv.Do(t, "EXISTS", a.keysFor("", stammer.Query{ChatbotID: int64(i + 1)}).entry) == ":1" {
+			stored++
+		}
+	}
+	if stored != 4 {
+		t.Errorf("%d entries of %d bytes stored under a %d-byte limit, want 4", stored, len(data), len(data)*4+100)
+	}
+}
+
+// TestRetryAfterIsShared: a Retry-After one replica saw makes another wait
+// before its request, or fail at once as a 429 when it is too long.
+func TestRetryAfterIsShared(t *testing.T) {
+	r := newRig(t)
+	a, b := r.replica(t), r.replica(t, func(c *Config) { c.MaxWait = 2 * time.Second })
+	up := &upstream{res: answer(t, 5)}
+	a.RateLimited(800 * time.Millisecond)
+	start := time.Now()
+	if _, _, err := b.List(context.Background(), "", q17, up.fetch); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d < 600*time.Millisecond {
+		t.Errorf("the other replica fetched after %v, before the shared Retry-After of 800ms", d)
+	}
+	a.RateLimited(time.Minute)
+	_, _, err := b.List(context.Background(), "", stammer.Query{ChatbotID: 18}, up.fetch)
+	var ae *stammer.APIError
+	if !errors.As(err, &ae) || ae.Status != http.StatusTooManyRequests || ae.RetryAfter < 50*time.Second {
+		t.Fatalf("err = %v, want a 429 with about a minute to wait", err)
+	}
+	if n := up.calls.Load(); n != 1 {
+		t.Errorf("%d fetches, want 1 (none while rate limited)", n)
+	}
+	// A shorter Retry-After does not cut a longer one short.
+	a.RateLimited(time.Second)
+	if ttl, _ := strconv.Atoi(strings.TrimPrefix(r.srv.Do(t, "PTTL", a.backoffKey()), ":")); ttl < 50000 {
+		t.Errorf("PTTL of the backoff = %dms after a shorter Retry-After, want about a minute", ttl)
+	}
+}
+
+// TestFaults: the cache server killed, hung or full never fails a call,
+// is logged, and is used again once it is back.
+func TestFaults(t *testing.T) {
+	r := newRig(t)
+	a := r.replica(t)
+	up := &upstream{res: answer(t, 20)}
+	call := func(q stammer.Query) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		start := time.Now()
+		res, _, err := a.List(ctx, "", q, up.fetch)
+		if err != nil || len(res.Conversations) != 20 {
+			t.Fatalf("call failed with the cache server in trouble: %v", err)
+		}
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("call took %v", d)
+		}
+	}
+	call(q17)
+	r.srv.Kill()
+	call(stammer.Query{ChatbotID: 2})
+	call(stammer.Query{ChatbotID: 3}) // within downFor: not even tried
+	if !strings.Contains(r.log.String(), "shared cache unavailable") {
+		t.Errorf("no warning when the server died:\n%s", r.log)
+	}
+	if n := strings.Count(r.log.String(), "shared cache unavailable"); n != 1 {
+		t.Errorf("%d warnings for one outage, want 1", n)
+	}
+	r.srv.Restart(t)
+	time.Sleep(a.downFor)
+	call(stammer.Query{ChatbotID: 4})
+	if !strings.Contains(r.log.String(), "shared cache is reachable again") {
+		t.Errorf("no line saying the server is back:\n%s", r.log)
+	}
+	if got := r.srv.Do(t, "EXISTS", a.keysFor("", stammer.Query{ChatbotID: 4}).entry); got != ":1" {
+		t.Errorf("after the restart the answer was not stored (EXISTS = %s)", got)
+	}
+
+	// Hung: the server sleeps through every command for two seconds.
+	go r.srv.Do(t, "DEBUG", "SLEEP", "2")
+	time.Sleep(50 * time.Millisecond)
+	call(stammer.Query{ChatbotID: 5})
+	time.Sleep(2 * time.Second)
+
+	// Full: no memory for writes.
+	r.srv.Do(t, "CONFIG", "SET", "maxmemory-policy", "noeviction")
+	r.srv.Do(t, "CONFIG", "SET", "maxmemory", "1")
+	time.Sleep(a.downFor)
+	call(stammer.Query{ChatbotID: 6})
+	r.srv.Do(t, "CONFIG", "SET", "maxmemory", "0")
+	if strings.Contains(r.log.String(), "tok") {
+		t.Errorf("the token reached the log:\n%s", r.log)
+	}
+}
+
+// TestCorruptEntryIsAMiss: an entry that does not decode is logged,
+// removed and fetched again.
+func TestCorruptEntryIsAMiss(t *testing.T) {
+	r := newRig(t)
+	a := r.replica(t)
+	r.srv.Do(t, "SET", a.keysFor("", q17).entry, "SMC\x01garbage")
+	up := &upstream{res: answer(t, 3)}
+	res, _, err := a.List(context.Background(), "", q17, up.fetch)
+	if err != nil || len(res.Conversations) != 3 || up.calls.Load() != 1 {
+		t.Fatalf("err %v, %d fetches", err, up.calls.Load())
+	}
+	if !strings.Contains(r.log.String(), "does not decode") {
+		t.Errorf("no warning about the corrupt entry:\n%s", r.log)
+	}
+}
+
+func TestBadURL(t *testing.T) {
+	_, err := New(Config{URL: "redis://:s3cret@host:notaport", TTL: time.Minute})
+	if err == nil || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("err = %v, want an error without the password", err)
+	}
+}
+
+// logBuffer collects log lines from many goroutines.
+type logBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
