@@ -188,6 +188,41 @@ func TestDoctorShapeOfAnUnknownShape(t *testing.T) {
 	golden(t, "unknown", out)
 }
 
+// TestDoctorShapeOfAnEmptyDay: an empty list shows the envelope and says
+// how to get a day with conversations.
+func TestDoctorShapeOfAnEmptyDay(t *testing.T) {
+	fake := stammertest.NewServer(t, stammertest.WithFixtures(nil))
+	code, out := runDoctorShape(t, fake.URL)
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	for _, want := range []string{"(0 conversation(s) on " + shapeDay + ")", "Summary (as logged at LOG_LEVEL=debug): {message data:[]}",
+		"its list was empty", "--date YYYY-MM-DD"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "\nConversations:") {
+		t.Errorf("a Conversations section for an empty list:\n%s", out)
+	}
+}
+
+// TestDoctorShapeOfAnswersThatAreNotJSON: a web page or a refused token
+// gets doctor's usual diagnosis and no report.
+func TestDoctorShapeOfAnswersThatAreNotJSON(t *testing.T) {
+	for _, f := range []stammertest.Fault{
+		{Status: 200, Body: "<!DOCTYPE html><html><body>Welcome to our agency</body></html>"},
+		{Status: 401, Body: `{"detail":"Invalid token."}`},
+	} {
+		fake := stammertest.NewServer(t)
+		fake.SetFault(f)
+		code, out := runDoctorShape(t, fake.URL)
+		if code != 1 || !strings.Contains(out, "PROBLEM") || strings.Contains(out, "Shape of the answer") {
+			t.Errorf("%d answer: exit %d, want 1, a PROBLEM and no report:\n%s", f.Status, code, out)
+		}
+	}
+}
+
 // TestDoctorShapeOfAnAnswerTheDecoderRefuses: an answer with no list the
 // decoder can find still gets its structure described, and doctor fails
 // without quoting the answer.

@@ -315,14 +315,13 @@ func (p *reporter) verdict() string {
 		why = append(why, fmt.Sprintf("%d list item(s) were not objects and were skipped", r.Skipped))
 	}
 	out := fmt.Sprintf("the decoder read %d conversation(s)", r.Decoded)
-	if len(why) > 0 {
+	switch {
+	case len(why) > 0:
 		return out + " by fallback rules: " + strings.Join(why, "; ") + "."
+	case p.items == nil:
+		return fmt.Sprintf("the answer has a shape the decoder knows (%s: %s), but its list was empty, so no field of a conversation could be checked: run again with --date YYYY-MM-DD of a day that had conversations.", r.ListShape, desc)
 	}
-	out += fmt.Sprintf(" from a shape it knows (%s: %s) and knows every field of it.", r.ListShape, desc)
-	if p.items == nil {
-		out += " The list was empty, so the fields of conversations could not be checked: run again on a day with conversations (--date YYYY-MM-DD)."
-	}
-	return out
+	return out + fmt.Sprintf(" from a shape it knows (%s: %s) and knows every field of it.", r.ListShape, desc)
 }
 
 // table prints rows in aligned columns.
@@ -404,7 +403,7 @@ func summary(b *strings.Builder, n *Node) {
 				b.WriteByte(' ')
 			}
 			b.WriteString(k)
-			if f := n.Fields[k]; f.Fields != nil || f.Elem != nil {
+			if f := n.Fields[k]; f.Fields != nil || f.Kinds[Array] > 0 {
 				b.WriteByte(':')
 				summary(b, f)
 			}
