@@ -223,6 +223,27 @@ func TestDoctorShapeOfAnswersThatAreNotJSON(t *testing.T) {
 	}
 }
 
+// TestDoctorShapeOfOneBareConversation: a top level that is itself a
+// conversation (a fallback rule) is the list's one item.
+func TestDoctorShapeOfOneBareConversation(t *testing.T) {
+	fake := stammertest.NewServer(t)
+	fake.SetFault(stammertest.Fault{Status: 200, Body: `{"conversation_number":7770555,"created_at":"2026-11-07T10:00:00Z","messages":[{"query":"Zebra crossing hours?"}]}`})
+	code, out := runDoctorShape(t, fake.URL)
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	squashed := regexp.MustCompile(` {2,}`).ReplaceAllString(out, " ")
+	for _, want := range []string{"Conversations: 1 object(s) at the top level\n", "Messages: 1 object(s) at messages[]\n",
+		"\n created_at 2006-01-02T15:04:05Z07:00 ×1\n", `the list was found by a fallback rule ("object")`} {
+		if !strings.Contains(squashed, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "Top level:") {
+		t.Errorf("an envelope section for a bare conversation:\n%s", out)
+	}
+}
+
 // TestDoctorShapeOfAnAnswerTheDecoderRefuses: an answer with no list the
 // decoder can find still gets its structure described, and doctor fails
 // without quoting the answer.

@@ -121,6 +121,9 @@ func (r *Report) Write(w io.Writer) {
 	if p.items != nil {
 		fmt.Fprintf(w, "\nConversations: %d object(s) at %s\n", p.items.Kinds[Object], p.itemsPath)
 		p.base = p.itemsPath
+		if p.items == r.Root {
+			p.base = ""
+		}
 		p.table(w, append([]row{header}, p.members(p.items, "", conversation)...))
 	}
 	if p.msgs != nil {
@@ -256,7 +259,7 @@ func (p *reporter) use(lv level, key string, f *Node) (fills []string, use strin
 		words[i] = cmp.Or(fieldWords[name], name)
 	}
 	if lv == conversation && slices.Contains(fills, "Messages") && f.Elem != nil && f.Elem.Kinds[Object] > 0 && p.msgs == nil {
-		p.msgs, p.msgsPath = f.Elem, p.itemsPath+"."+key+"[]"
+		p.msgs, p.msgsPath = f.Elem, strings.TrimPrefix(p.base+"."+key+"[]", ".")
 	}
 	return fills, strings.Join(words, " or ")
 }
