@@ -63,6 +63,8 @@ type config struct {
 	cacheURL string
 	// cacheMax bounds the shared cache's entries together (0 = default).
 	cacheMax int64
+	// cacheTTL is how long an answer is reused (0 = tools.DefaultCacheTTL).
+	cacheTTL time.Duration
 	// transport is "stdio" or "http"; http is configured by httpCfg.
 	transport string
 	httpCfg   mcphttp.Config
@@ -104,6 +106,7 @@ Environment:
   STAMMER_MAX_BODY_BYTES  cap on one API answer, read and decoded, default 256MiB (e.g. 64MiB, 1GiB)
   STAMMER_CACHE_URL   redis://[user:password@]host:port[/db] (rediss:// for TLS): a Valkey or Redis server
                       through which replicas share fetched answers for 60s; unset, nothing is stored outside the process
+  STAMMER_CACHE_TTL   how long a fetched answer is reused, in this process and in STAMMER_CACHE_URL, default 60s
   STAMMER_CACHE_MAX_BYTES  bound on everything the replicas store there together, default 512MiB
   LOG_LEVEL           debug, info, warn or error (default info); logs go to stderr
   MCP_HTTP_TOKEN      with --transport http: the bearer token clients must send (required off loopback)
@@ -215,6 +218,13 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 			return nil, errors.New("STAMMER_CACHE_URL: use redis://[user:password@]host:port[/db], or rediss:// for TLS (Valkey or Redis)")
 		}
 		cfg.cacheURL = v
+	}
+	if v := strings.TrimSpace(getenv("STAMMER_CACHE_TTL")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second || d > time.Hour {
+			return nil, fmt.Errorf("STAMMER_CACHE_TTL=%q: use a duration between 1s and 1h, such as 60s or 5m (default 60s)", v)
+		}
+		cfg.cacheTTL = d
 	}
 	if v := strings.TrimSpace(getenv("STAMMER_CACHE_MAX_BYTES")); v != "" {
 		n, err := parseSize("STAMMER_CACHE_MAX_BYTES", v, "512MiB")

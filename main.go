@@ -103,12 +103,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	deps := tools.Deps{
 		Client: sc, Logger: logger, Timeout: cfg.timeout, Demo: cfg.demo, MaxOutputTokens: cfg.maxTokens,
-		FallbackPhrases: cfg.fallbacks,
+		FallbackPhrases: cfg.fallbacks, CacheTTL: cfg.cacheTTL,
 	}
 	if cfg.cacheURL != "" {
 		shared, err = sharedcache.New(sharedcache.Config{
 			URL: cfg.cacheURL, Upstream: sc.ConversationsURL(), Token: clientCfg.Token,
-			TTL: tools.DefaultCacheTTL, MaxBytes: cfg.cacheMax, MaxDecoded: cmp.Or(cfg.maxBody, stammer.DefaultMaxBodyBytes),
+			TTL: cmp.Or(cfg.cacheTTL, tools.DefaultCacheTTL), MaxBytes: cfg.cacheMax, MaxDecoded: cmp.Or(cfg.maxBody, stammer.DefaultMaxBodyBytes),
 			MaxWait: cfg.timeout, Logger: logger,
 		})
 		if err != nil {

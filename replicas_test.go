@@ -48,6 +48,9 @@ func TestReplicasShareOneUpstreamRequest(t *testing.T) {
 		"STAMMER_BASE_URL=" + fake.URL,
 		"STAMMER_CACHE_URL=" + redis.URL,
 		"MCP_HTTP_TOKEN=" + httpToken,
+		// The walk takes more than the default minute on a loaded
+		// machine; an answer that expired would rightly be fetched again.
+		"STAMMER_CACHE_TTL=10m",
 	}
 	var replicas []*replicaProc
 	var targets []*url.URL
@@ -289,4 +292,46 @@ func (s *syncBuf) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// TestSharedCacheSettings: bad settings are refused at start with what to
+// write instead, and the cache's password never reaches the output.
+func TestSharedCacheSettings(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"scheme", map[string]string{"STAMMER_CACHE_URL": "http://cache:6379"}, "use redis://"},
+		{"port", map[string]string{"STAMMER_CACHE_URL": "redis://:pa55word-xyz@cache:port"}, "STAMMER_CACHE_URL"},
+		{"ttl", map[string]string{"STAMMER_CACHE_TTL": "2h"}, "between 1s and 1h"},
+		{"max bytes", map[string]string{"STAMMER_CACHE_MAX_BYTES": "lots"}, "STAMMER_CACHE_MAX_BYTES=\"lots\""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var out bytes.Buffer
+			tc.env["STAMMER_API_TOKEN"] = stammertest.DefaultToken
+			code := run(t.Context(), []string{"call", "list_conversations", `{"onlyDeletedConversations":false}`},
+				strings.NewReader(""), &out, &out, func(k string) string { return tc.env[k] })
+			if code != 2 || !strings.Contains(out.String(), tc.want) {
+				t.Errorf("code %d output %q; want code 2 and %q", code, out.String(), tc.want)
+			}
+			if strings.Contains(out.String(), "pa55word") {
+				t.Errorf("the cache password is in the output: %s", out.String())
+			}
+		})
+	}
+	// A cache that is down at start is no reason not to serve.
+	fake := stammertest.NewServer(t)
+	var out, errs bytes.Buffer
+	env := map[string]string{"STAMMER_API_TOKEN": stammertest.DefaultToken, "STAMMER_BASE_URL": fake.URL,
+		"STAMMER_CACHE_URL": "redis://user:pa55word-xyz@127.0.0.1:1/0"}
+	code := run(t.Context(), []string{"call", "list_conversations", `{"onlyDeletedConversations":false}`},
+		strings.NewReader(""), &out, &errs, func(k string) string { return env[k] })
+	if code != 0 || !strings.Contains(out.String(), "Totals") {
+		t.Errorf("with the cache down: code %d, output %.300s\n%s", code, out.String(), errs.String())
+	}
+	if !strings.Contains(errs.String(), "shared cache unavailable") || strings.Contains(errs.String(), "pa55word") {
+		t.Errorf("want one warning without the password:\n%s", errs.String())
+	}
 }

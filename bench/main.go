@@ -16,7 +16,9 @@
 // call, then the same call and the next page, which stammer-mcp serves from
 // its cache), throughput with concurrent calls, peak RSS (VmHWM) and output
 // size — each next to the baseline it is compared with, and then the
-// issue's targets, each met or missed.
+// issue's targets, each met or missed. When valkey-server or redis-server
+// is on PATH it also measures the shared cache across two replicas
+// (shared.go).
 //
 // Run it from the module root:
 //
@@ -45,6 +47,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/stammer-mcp/stammer-mcp/sharedcache/cachetest"
 	"github.com/stammer-mcp/stammer-mcp/stammer/stammertest"
 )
 
@@ -215,6 +218,7 @@ type bench struct {
 	ping     sample             // bare's ping call, seconds
 	bareRSS  sample             // bytes
 	perK     []*kResult
+	cache    *cachetest.Server // nil: the shared cache is not measured
 }
 
 // kResult is everything measured at one K.
@@ -229,7 +233,8 @@ type kResult struct {
 
 	naiveOut, oursOut, oursPagedOut output // from the first repetition
 
-	tput *tputResult
+	tput   *tputResult
+	shared *sharedResult
 }
 
 // tputResult holds calls per second with o.conc concurrent calls.
@@ -256,6 +261,10 @@ func (b *bench) run(ctx context.Context) error {
 	}
 	if err := b.coldStarts(ctx); err != nil {
 		return err
+	}
+	b.startCache()
+	if b.cache != nil {
+		defer b.cache.Close()
 	}
 	for _, k := range b.o.ks {
 		if err := b.atK(ctx, k); err != nil {
@@ -397,6 +406,11 @@ func (b *bench) atK(ctx context.Context, k int) error {
 		}
 		if err := b.oursRun(ctx, fake.URL, r, rep == 0); err != nil {
 			return err
+		}
+		if b.cache != nil {
+			if err := b.sharedRun(ctx, fake, r); err != nil {
+				return err
+			}
 		}
 	}
 	if r.oursOut.tokens() > budget || r.oursPagedOut.tokens() > budget {
@@ -697,6 +711,8 @@ func (b *bench) report() string {
 			ratio(float64(r.naiveOut.tokens()), float64(r.oursOut.tokens())), ratio(float64(r.body), float64(r.oursOut.bytes())), within)
 	}
 	w.WriteString(t.String())
+
+	b.sharedReport(&w)
 
 	fmt.Fprintf(&w, "\n### Memory (peak RSS, VmHWM, read just before the process is stopped)\n\n")
 	fmt.Fprintf(&w, "After the calls of one repetition above (stammer-mcp: first, repeat, paged; naive: first, repeat). bare after its ping: %s. ÷ body is left out below 1 MiB, where the runtime's own memory dominates.\n\n", fmtBytes(b.bareRSS.median()))

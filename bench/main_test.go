@@ -22,7 +22,7 @@ func TestBenchCommand(t *testing.T) {
 	}
 	report := out.String()
 	for _, want := range []string{
-		"### Cold start", "### Call latency", "### Throughput", "### Output", "### Memory", "### Targets",
+		"### Cold start", "### Call latency", "### Throughput", "### Output", "### Shared cache", "### Memory", "### Targets",
 		"| bare (mcp-go, one trivial tool) |", "| naive (passthrough) |", "| **stammer-mcp** |",
 		"| 20 |", "Cold start ≤ 1.2× bare: **",
 		"not measured (K=50,000 is not in -k)",

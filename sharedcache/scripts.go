@@ -1,7 +1,6 @@
 package sharedcache
 
 import (
-	"compress/flate"
 	"context"
 	"fmt"
 	"log/slog"
@@ -11,11 +10,6 @@ import (
 
 	"github.com/redis/go-redis/v9"
 )
-
-// encodeLevel trades size for time: BestSpeed compresses the generated
-// 50,000-conversation answer to about a fifth at several times the speed
-// of the default level (BenchmarkEncode).
-const encodeLevel = flate.BestSpeed
 
 // The scripts run on the server, each atomically.
 var (

@@ -96,6 +96,8 @@ type Cache struct {
 	downFor    time.Duration
 	log        *slog.Logger
 
+	pending sync.WaitGroup // answers being published
+
 	mu      sync.Mutex
 	down    bool      // a command failed and none has succeeded since
 	retryAt time.Time // when down, the next time to try the server
@@ -152,8 +154,11 @@ func New(c Config) (*Cache, error) {
 	}, nil
 }
 
-// Close closes the connections.
-func (c *Cache) Close() error { return c.rdb.Close() }
+// Close waits for answers being published, then closes the connections.
+func (c *Cache) Close() error {
+	c.pending.Wait()
+	return c.rdb.Close()
+}
 
 // keys are the server keys of one query.
 type keys struct {
@@ -257,21 +262,35 @@ func (c *Cache) lookup(ctx context.Context, k keys) (*stammer.ListResult, time.T
 }
 
 // lead fetches as the lock holder: it waits out a shared Retry-After,
-// fetches with the lease renewed, publishes the answer and unlocks.
+// fetches with the lease renewed, and unlocks; an answer is returned at
+// once and published in the background, the lock held (and renewed) until
+// it is, so that the others wait for the entry instead of fetching.
 func (c *Cache) lead(ctx context.Context, k keys, token string, fetch fetchFunc) (*stammer.ListResult, time.Time, error) {
-	defer c.command(context.WithoutCancel(ctx), opTimeout, func(ctx context.Context) error {
-		return unlockScript.Run(ctx, c.rdb, []string{k.lock}, token).Err()
-	})
+	// The caller's context ends when it has its answer; the lock's
+	// housekeeping must not.
+	bg := context.WithoutCancel(ctx)
+	unlock := func() {
+		c.command(bg, opTimeout, func(ctx context.Context) error {
+			return unlockScript.Run(ctx, c.rdb, []string{k.lock}, token).Err()
+		})
+	}
 	if err := c.waitBackoff(ctx); err != nil {
+		unlock()
 		return nil, time.Time{}, err
 	}
-	stop := c.renew(ctx, k.lock, token)
+	stop := c.renew(bg, k.lock, token)
 	res, at, err := fetch(ctx)
-	stop()
-	if err == nil {
-		c.store(ctx, k, res, at)
+	if err != nil {
+		stop()
+		unlock()
+		return nil, at, err
 	}
-	return res, at, err
+	c.pending.Go(func() {
+		c.store(bg, k, res, at)
+		stop()
+		unlock()
+	})
+	return res, at, nil
 }
 
 // renew keeps the lock while the fetch runs; the returned func stops it.
@@ -303,9 +322,9 @@ func (c *Cache) store(ctx context.Context, k keys, res *stammer.ListResult, at t
 	if left < 10*time.Millisecond {
 		return
 	}
-	ctx = context.WithoutCancel(ctx) // finish publishing for the others
-	data, err := encode(res, at, encodeLevel)
-	if err == nil && int64(len(data)) > c.maxEntry {
+	data := encode(res, at)
+	var err error
+	if int64(len(data)) > c.maxEntry {
 		err = fmt.Errorf("%d bytes compressed, over the %d-byte limit of one entry", len(data), c.maxEntry)
 	}
 	if err == nil {

@@ -11,7 +11,9 @@ package cachetest
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -40,33 +42,52 @@ type Server struct {
 // under CI=true).
 func Start(t testing.TB) *Server {
 	t.Helper()
-	bin := find()
-	if bin == "" {
+	if Binary() == "" {
 		msg := "neither valkey-server nor redis-server is on PATH; install one (Debian: apt-get install redis-server) to run the shared cache tests"
 		if os.Getenv("CI") == "true" {
 			t.Fatal(msg)
 		}
 		t.Skip(msg)
 	}
-	s := &Server{bin: bin, dir: t.TempDir()}
-	var err error
+	s, err := Launch()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Kill)
+	return s
+}
+
+// Launch starts a server outside a test (the bench uses it); the caller
+// must Kill it. It fails when no server is installed.
+func Launch() (*Server, error) {
+	bin := Binary()
+	if bin == "" {
+		return nil, errors.New("neither valkey-server nor redis-server is on PATH")
+	}
+	dir, err := os.MkdirTemp("", "cachetest-")
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{bin: bin, dir: dir}
 	for range 5 { // a free port can be taken between finding and listening
-		s.port = freePort(t)
+		if s.port, err = freePort(); err != nil {
+			break
+		}
 		if err = s.start(); err == nil {
 			break
 		}
 	}
 	if err != nil {
-		t.Fatalf("starting %s: %v", bin, err)
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("starting %s: %w", bin, err)
 	}
 	s.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(s.port))
 	s.URL = "redis://" + s.Addr + "/0"
-	t.Cleanup(s.Kill)
-	return s
+	return s, nil
 }
 
-// find returns the server binary on PATH, preferring Valkey.
-func find() string {
+// Binary returns the server binary on PATH, preferring Valkey, or "".
+func Binary() string {
 	for _, name := range []string{"valkey-server", "redis-server"} {
 		if p, err := exec.LookPath(name); err == nil {
 			return p
@@ -75,13 +96,13 @@ func find() string {
 	return ""
 }
 
-func freePort(t testing.TB) int {
+func freePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatal(err)
+		return 0, err
 	}
 	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 // start runs the server and waits until it answers PING.
@@ -145,7 +166,8 @@ func (b *syncBuffer) String() string {
 	return b.b.String()
 }
 
-// Kill stops the server at once (SIGKILL), as a crash would.
+// Kill stops the server at once (SIGKILL), as a crash would. Restart
+// can start it again.
 func (s *Server) Kill() {
 	s.mu.Lock()
 	p := s.proc
@@ -154,6 +176,12 @@ func (s *Server) Kill() {
 	if p != nil {
 		p.kill()
 	}
+}
+
+// Close kills the server and removes its directory.
+func (s *Server) Close() {
+	s.Kill()
+	os.RemoveAll(s.dir)
 }
 
 // Restart starts the server again on the same port, empty.
@@ -170,18 +198,21 @@ func (s *Server) Restart(t testing.TB) {
 	t.Fatalf("restarting the cache server: %v", err)
 }
 
-// Do sends one command (arguments without spaces) and returns the first
-// line of the reply, e.g. "+OK", ":1", "$5".
+// Do sends one command and returns the reply: a simple reply as its line
+// ("+OK", ":1", "-ERR …"), a bulk string as its text.
 func (s *Server) Do(t testing.TB, args ...string) string {
 	t.Helper()
-	reply, err := s.do(s.Addr, args...)
+	reply, err := s.Command(args...)
 	if err != nil {
 		t.Fatalf("%s: %v", strings.Join(args, " "), err)
 	}
 	return reply
 }
 
-// do speaks just enough RESP for tests: one command, one reply line.
+// Command is Do outside a test.
+func (s *Server) Command(args ...string) (string, error) { return s.do(s.Addr, args...) }
+
+// do speaks just enough RESP for tests: one command, one reply.
 func (s *Server) do(addr string, args ...string) (string, error) {
 	c, err := net.DialTimeout("tcp", addr, time.Second)
 	if err != nil {
@@ -197,6 +228,17 @@ func (s *Server) do(addr string, args ...string) (string, error) {
 	if _, err := c.Write([]byte(b.String())); err != nil {
 		return "", err
 	}
-	line, err := bufio.NewReader(c).ReadString('\n')
-	return strings.TrimRight(line, "\r\n"), err
+	r := bufio.NewReader(c)
+	line, err := r.ReadString('\n')
+	line = strings.TrimRight(line, "\r\n")
+	if err != nil || !strings.HasPrefix(line, "$") || line == "$-1" {
+		return line, err
+	}
+	n, err := strconv.Atoi(line[1:])
+	if err != nil {
+		return line, err
+	}
+	bulk := make([]byte, n+2)
+	_, err = io.ReadFull(r, bulk)
+	return string(bulk[:n]), err
 }
