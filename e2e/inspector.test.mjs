@@ -20,6 +20,8 @@ import { goldenTools, serverBin, serverEnv, statedTotal, textOf } from './helper
 
 const INSPECTOR = fileURLToPath(new URL('./node_modules/.bin/mcp-inspector', import.meta.url));
 const RUN_TIMEOUT_MS = 20_000;
+// T bounds each test, never a describe: node:test applies a describe's timeout
+// to the whole suite, which five Inspector runs on a loaded machine outlast.
 const T = { timeout: RUN_TIMEOUT_MS + 5_000 };
 
 /**
@@ -76,7 +78,7 @@ const listCall = (...toolArgs) => [
   ...toolArgs.flatMap((a) => ['--tool-arg', a]),
 ];
 
-describe('MCP Inspector CLI', T, () => {
+describe('MCP Inspector CLI', () => {
   test('tools/list shows the golden tools', T, async () => {
     const res = await inspect([serverBin(), '--demo', '--method', 'tools/list']);
     assert.deepEqual(res.tools.map((t) => t.name).sort(), goldenTools().map((t) => t.name).sort());

@@ -24,7 +24,7 @@ const T = { timeout: 15_000 };
 
 const PLATFORMS = ['none', 'whatsapp', 'facebook', 'instagram', 'dashboard', 'embeded', 'shared', 'personalized', 'API', 'AUDIO', 'masterchat'];
 
-describe('SDK client, --demo', T, () => {
+describe('SDK client, --demo', () => {
   let s;
   let tools; // tools/list as the SDK parsed it
   before(async () => {
@@ -181,7 +181,7 @@ describe('SDK client, --demo', T, () => {
   });
 });
 
-describe('SDK client, no token', T, () => {
+describe('SDK client, no token', () => {
   test('every call answers with how to set STAMMER_API_TOKEN, without any request', T, async () => {
     // Nothing listens on port 9: a request would fail with "connection
     // refused", not with the token message.
