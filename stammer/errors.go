@@ -2,12 +2,12 @@ package stammer
 
 import (
 	"bytes"
+	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -164,11 +164,8 @@ func errorMessage(status int, contentType string, body []byte) string {
 		return "the server answered with an HTML page, not the API (check STAMMER_BASE_URL)"
 	}
 	if body[0] == '{' || body[0] == '[' || body[0] == '"' {
-		if v, err := parseSmallJSON(body); err == nil {
-			if m := sanitizeMessage(jsonText(v, 0)); m != "" {
-				return m
-			}
-			return statusText(status)
+		if w, ok := jsonWords(body); ok {
+			return cmp.Or(sanitizeMessage(w), statusText(status))
 		}
 	}
 	if m := sanitizeMessage(string(body)); m != "" {
@@ -184,73 +181,6 @@ func statusText(status int) string {
 	return "HTTP status " + strconv.Itoa(status)
 }
 
-// jnode is a small, order-preserving JSON value, used only for error
-// bodies (at most maxErrorBody bytes), where the order of a field map is
-// worth keeping and generality matters more than speed.
-type jnode struct {
-	kind  byte // 's' string, 'o' object, 'a' array, 'x' anything else
-	str   string
-	keys  []string
-	elems []*jnode
-}
-
-// parseSmallJSON parses an error body into a jnode, refusing nesting beyond
-// maxErrorDepth instead of recursing on it.
-func parseSmallJSON(b []byte) (*jnode, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	v, err := parseNode(dec, 0)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("trailing data")
-	}
-	return v, nil
-}
-
-const maxErrorDepth = 16
-
-func parseNode(dec *json.Decoder, depth int) (*jnode, error) {
-	if depth > maxErrorDepth {
-		return nil, errTooDeep
-	}
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	switch t := tok.(type) {
-	case string:
-		return &jnode{kind: 's', str: t}, nil
-	case json.Delim:
-		n := &jnode{kind: 'a'}
-		if t == '{' {
-			n.kind = 'o'
-		}
-		for dec.More() {
-			if n.kind == 'o' {
-				k, err := dec.Token()
-				if err != nil {
-					return nil, err
-				}
-				ks, _ := k.(string)
-				n.keys = append(n.keys, ks)
-			}
-			e, err := parseNode(dec, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			n.elems = append(n.elems, e)
-		}
-		if _, err := dec.Token(); err != nil {
-			return nil, err
-		}
-		return n, nil
-	default:
-		return &jnode{kind: 'x'}, nil
-	}
-}
-
 // metaKeys are keys of error bodies that carry no words for a person
 // ({"success": false, "status": "error", "code": 400}).
 var metaKeys = map[string]bool{
@@ -258,55 +188,76 @@ var metaKeys = map[string]bool{
 	"ok": true, "type": true, "statuscode": true, "error_code": true,
 }
 
-// jsonText extracts the human words of an error value: the message, error,
-// errors or detail member of an object (the first non-empty, in that order:
-// Stammer's docs read message then error, DRF uses detail), else a DRF
-// field map rendered "field: problem; other: problem" with
-// non_field_errors unprefixed; arrays are joined; scalars other than
-// strings have no words.
-func jsonText(n *jnode, depth int) string {
-	if n == nil || depth > maxErrorDepth {
-		return ""
+// wordKeys are the members that hold an error's words, in the order they
+// are preferred: Stammer's docs read message then error; DRF uses detail.
+var wordKeys = []string{"message", "error", "errors", "detail"}
+
+// jsonWords extracts the human words of a JSON error body with the
+// response lexer; ok is false when the body is not JSON.
+func jsonWords(body []byte) (string, bool) {
+	lx := newLexer(bytes.NewReader(body))
+	k, err := lx.next()
+	if err != nil {
+		return "", false
 	}
-	switch n.kind {
-	case 's':
-		return strings.TrimSpace(n.str)
-	case 'a':
-		var parts []string
-		for _, e := range n.elems {
-			if s := jsonText(e, depth+1); s != "" {
-				parts = append(parts, s)
-			}
-		}
-		return strings.Join(parts, " ")
-	case 'o':
-		for _, want := range []string{"message", "error", "errors", "detail"} {
-			for i, k := range n.keys {
-				if k == want {
-					if s := jsonText(n.elems[i], depth+1); s != "" {
-						return s
-					}
-				}
-			}
-		}
-		var parts []string
-		for i, k := range n.keys {
-			if metaKeys[strings.ToLower(k)] {
-				continue
-			}
-			s := jsonText(n.elems[i], depth+1)
-			if s == "" {
-				continue
-			}
-			if k == "non_field_errors" || k == "__all__" {
-				parts = append(parts, s)
-			} else {
-				parts = append(parts, k+": "+s)
-			}
-		}
-		return strings.Join(parts, "; ")
+	s, err := words(lx, k)
+	if err == nil {
+		_, err = lx.next() // only white space may follow
 	}
-	return ""
+	return s, err == nil
+}
+
+// words renders the value whose first token k has been read: a string
+// itself; an array its elements' words joined; an object the words of its
+// first non-empty wordKeys member, else a DRF field map as "field:
+// problem; other: problem" in the body's order (non_field_errors and
+// __all__ unprefixed, metaKeys left out); other scalars have no words.
+func words(lx *lexer, k tokKind) (string, error) {
+	if k == tStr {
+		return strings.TrimSpace(string(lx.val)), nil
+	}
+	if k != tArr && k != tObj {
+		return "", nil
+	}
+	var found [4]string
+	var parts []string
+	for lx.more() {
+		var key string
+		if k == tObj {
+			kb, err := lx.key()
+			if err != nil {
+				return "", err
+			}
+			key = string(kb)
+		}
+		vk, err := lx.next()
+		if err != nil {
+			return "", err
+		}
+		s, err := words(lx, vk)
+		switch i := slices.Index(wordKeys, key); {
+		case err != nil:
+			return "", err
+		case s == "" || metaKeys[strings.ToLower(key)]:
+		case i >= 0:
+			found[i] = cmp.Or(found[i], s)
+		case k == tArr || key == "non_field_errors" || key == "__all__":
+			parts = append(parts, s)
+		default:
+			parts = append(parts, key+": "+s)
+		}
+	}
+	if _, err := lx.next(); err != nil {
+		return "", err
+	}
+	if s := cmp.Or(found[:]...); s != "" {
+		return s, nil
+	}
+	sep := "; "
+	if k == tArr {
+		sep = " "
+	}
+	return strings.Join(parts, sep), nil
 }
 
 // sanitizeMessage makes text from a response safe to show: valid UTF-8, no

@@ -198,7 +198,10 @@ func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 // IsUUID reports whether s is a uuid in the canonical 8-4-4-4-12 hex form
 // (either case). Braces, "urn:uuid:" and unhyphenated forms are refused: the
 // API's path and filter take the canonical form.
-func IsUUID(s string) bool {
+func IsUUID(s string) bool { return isUUID(s) }
+
+// isUUID is IsUUID for strings and the decoder's byte slices alike.
+func isUUID[S ~string | ~[]byte](s S) bool {
 	if len(s) != 36 {
 		return false
 	}

@@ -1,0 +1,413 @@
+package stammer
+
+import (
+	"bytes"
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// The conversation body is undocumented. The first spelling of each field
+// below is the one shared/reference/stammer-api-notes.md gives evidence
+// for (Stammer's own vocabulary: id, uuid, conversation_number,
+// chatbot_id, user_key, source_platform, is_active, created_at, messages
+// of query/answer turns or role/content); the others are the common
+// alternatives, accepted because a wrong guess would show nothing at all.
+// Keys match whatever their case and '_'/'-' (normKey). When several keys
+// fill one field, the one listed first wins whatever order they come in;
+// a key listed under two fields fills the one its value fits (an "id"
+// holding a uuid is the uuid).
+var conversationFields = []spellings{
+	{fID, "ID", []string{"id", "pk"}},
+	{fUUID, "UUID", []string{"uuid", "conversation_uuid", "conversation_id", "id"}},
+	{fNumber, "Number", []string{"conversation_number", "conversation_id", "number"}},
+	{fChatbotID, "ChatbotID", []string{"chatbot_id", "chatbot", "bot_id"}},
+	{fChatbotUUID, "ChatbotUUID", []string{"chatbot_uuid", "chatbot", "chatbot_id"}},
+	{fUserKey, "UserKey", []string{"user_key", "user_id", "user", "session_id"}},
+	{fPlatform, "Platform", []string{"source_platform", "platform", "source", "channel"}},
+	{fState, "State", []string{"is_active", "deleted", "is_deleted"}},
+	{fCreated, "CreatedAt", []string{"created_at", "created", "start_time", "timestamp"}},
+	{fUpdated, "UpdatedAt", []string{"updated_at", "updated", "last_message_at"}},
+	{fMessages, "Messages", []string{"messages", "chat_history", "history", "conversation", "turns"}},
+	{fCount, "MessageCount", []string{"message_count", "messages_count", "num_messages"}},
+}
+
+// messageFields are the members of one message: a Stammer turn (query and
+// answer in one object) or a role-style message (role and content).
+var messageFields = []spellings{
+	{mUser, "user text", []string{"query", "question", "user_message"}},
+	{mBot, "bot text", []string{"answer", "response", "bot_message"}},
+	{mRole, "role", []string{"role", "sender", "from", "author", "type", "is_bot", "is_user"}},
+	{mContent, "text", []string{"content", "text", "message", "body"}},
+	{mTime, "time", []string{"created_at", "created", "timestamp", "time", "sent_at"}},
+}
+
+// Conversation fields (f…) and message slots (m…), indexes of the tables.
+const (
+	fID = iota
+	fUUID
+	fNumber
+	fChatbotID
+	fChatbotUUID
+	fUserKey
+	fPlatform
+	fState
+	fCreated
+	fUpdated
+	fMessages
+	fCount
+	nFields
+)
+
+const (
+	mUser = iota
+	mBot
+	mRole
+	mContent
+	mTime
+	nSlots
+)
+
+// spellings is one row of a field table.
+type spellings struct {
+	field int
+	name  string // what the field is, for FieldUse
+	keys  []string
+}
+
+// use is one field a normalised key may fill, at a rank (0 = best).
+type use struct {
+	field int
+	rank  int8
+}
+
+// fieldIndex maps normalised keys to their uses. It is built on first use
+// rather than at start-up, which most runs of the server never reach.
+type fieldIndex map[string][]use
+
+var (
+	conversationIndex = sync.OnceValue(func() fieldIndex { return indexOf(conversationFields) })
+	messageIndex      = sync.OnceValue(func() fieldIndex { return indexOf(messageFields) })
+)
+
+func indexOf(table []spellings) fieldIndex {
+	idx := fieldIndex{}
+	for _, row := range table {
+		for rank, k := range row.keys {
+			nk := string(normKey(nil, []byte(k)))
+			idx[nk] = append(idx[nk], use{row.field, int8(rank)})
+		}
+	}
+	return idx
+}
+
+// FieldUse says what the decoder reads a member of a conversation
+// (message false) or of a message (message true) as: the Conversation
+// field(s) or message part it fills, e.g. "Number or UUID"; "" when the
+// key is ignored. doctor --shape reports with it which fields of a real
+// answer were used.
+func FieldUse(key string, message bool) string {
+	table, idx := conversationFields, conversationIndex()
+	if message {
+		table, idx = messageFields, messageIndex()
+	}
+	var names []string
+	for _, u := range idx[string(normKey(nil, []byte(key)))] {
+		names = append(names, table[u.field].name)
+	}
+	return strings.Join(names, " or ")
+}
+
+// normKey appends k lower-cased, without '_', '-' or spaces, to dst:
+// "created_at", "createdAt" and "CreatedAt" are one key.
+func normKey(dst, k []byte) []byte {
+	for _, c := range k {
+		switch {
+		case c == '_' || c == '-' || c == ' ':
+		case 'A' <= c && c <= 'Z':
+			dst = append(dst, c+'a'-'A')
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst
+}
+
+// lookup returns the uses of key kb in idx.
+func lookup(idx fieldIndex, kb []byte) []use {
+	var nb [32]byte
+	return idx[string(normKey(nb[:0], kb))]
+}
+
+// ranks keeps, per field, the rank+1 of the value held (0 = none yet).
+type ranks [nFields]int8
+
+// take reports whether a value at u's rank replaces what its field holds,
+// and if so records the rank.
+func (r *ranks) take(u use) bool {
+	if r[u.field] != 0 && r[u.field] <= u.rank+1 {
+		return false
+	}
+	r[u.field] = u.rank + 1
+	return true
+}
+
+// convBuilder accumulates one conversation.
+type convBuilder struct {
+	c        Conversation
+	have     ranks
+	msgCount int
+	seen     bool // at least one member was recognised
+}
+
+func (b *convBuilder) finish() Conversation {
+	c := b.c
+	c.MessageCount = len(c.Messages)
+	if c.MessageCount == 0 && b.have[fCount] != 0 {
+		c.MessageCount = b.msgCount
+	}
+	return c
+}
+
+// field reads member kb of a conversation into b, or skips it.
+func (b *convBuilder) field(d *decoder, kb []byte) error {
+	uses := lookup(conversationIndex(), kb)
+	if len(uses) == 0 {
+		return d.lx.skipValue()
+	}
+	k, err := d.lx.next()
+	if err != nil {
+		return err
+	}
+	switch k {
+	case tArr:
+		if uses[0].field != fMessages {
+			return d.lx.skipRest()
+		}
+		msgs, err := d.messages()
+		if err == nil && b.have.take(uses[0]) {
+			b.seen, b.c.Messages = true, msgs
+		}
+		return err
+	case tObj:
+		if uses[0].field != fChatbotID {
+			return d.lx.skipRest()
+		}
+		return b.chatbot(d, uses)
+	}
+	for _, u := range uses {
+		if b.set(d, u, scalar{k, d.lx.val}) {
+			b.seen = true
+		}
+	}
+	return nil
+}
+
+// set stores scalar v in u's field when it is a value of the field's type
+// and outranks what the field holds; it reports whether v was usable.
+func (b *convBuilder) set(d *decoder, u use, v scalar) bool {
+	c := &b.c
+	switch u.field {
+	case fID, fNumber, fChatbotID, fCount:
+		n, ok := toInt(v)
+		if !ok || u.field == fCount && (n < 0 || n > math.MaxInt32) {
+			return false
+		}
+		if b.have.take(u) {
+			switch u.field {
+			case fID:
+				c.ID = n
+			case fNumber:
+				c.Number = n
+			case fChatbotID:
+				c.ChatbotID = n
+			default:
+				b.msgCount = int(n)
+			}
+		}
+	case fUUID, fChatbotUUID:
+		if !v.isString() || !isUUID(bytes.TrimSpace(v.b)) {
+			return false
+		}
+		if b.have.take(u) {
+			if u.field == fUUID {
+				c.UUID = string(bytes.TrimSpace(v.b))
+			} else {
+				c.ChatbotUUID = d.intern(v.b)
+			}
+		}
+	case fUserKey, fPlatform:
+		s := ""
+		if v.isString() {
+			s = d.intern(v.b)
+		} else if n, ok := toInt(v); ok && u.field == fUserKey {
+			s = strconv.FormatInt(n, 10)
+		}
+		if s == "" {
+			return false
+		}
+		if b.have.take(u) {
+			if u.field == fUserKey {
+				c.UserKey = s
+			} else {
+				c.Platform = s
+			}
+		}
+	case fState:
+		flag, ok := toBool(v)
+		if !ok {
+			return false
+		}
+		if b.have.take(u) {
+			// is_active (rank 0) is the one key that says the opposite.
+			c.State = StateDeleted
+			if flag == (u.rank == 0) {
+				c.State = StateLive
+			}
+		}
+	case fCreated, fUpdated:
+		at, ok := toTime(v)
+		if !ok {
+			return false
+		}
+		if b.have.take(u) {
+			if u.field == fCreated {
+				c.CreatedAt = at
+			} else {
+				c.UpdatedAt = at
+			}
+		}
+	default:
+		return false
+	}
+	return true
+}
+
+// chatbot reads a chatbot given as an object, {"id": …, "uuid": …, …}, at
+// the ranks of the key that held it: an integer id is the chatbot id, a
+// uuid the chatbot uuid.
+func (b *convBuilder) chatbot(d *decoder, uses []use) error {
+	b.seen = true
+	for d.lx.more() {
+		kb, err := d.lx.key()
+		if err != nil {
+			return err
+		}
+		var nb [32]byte
+		switch string(normKey(nb[:0], kb)) {
+		case "id", "pk", "chatbotid", "uuid", "chatbotuuid":
+		default:
+			if err := d.lx.skipValue(); err != nil {
+				return err
+			}
+			continue
+		}
+		k, err := d.lx.next()
+		if err != nil {
+			return err
+		}
+		for _, u := range uses {
+			b.set(d, u, scalar{k, d.lx.val})
+		}
+		if err := d.lx.finish(k); err != nil {
+			return err
+		}
+	}
+	_, err := d.lx.next()
+	return err
+}
+
+// toInt reads an integer from a JSON number or numeric string. Integral
+// floats (17.0, "1e3") are accepted, since some serialisers emit them;
+// fractions and values outside int64 are not.
+func toInt(v scalar) (int64, bool) {
+	b := v.b
+	switch v.kind {
+	case tNum:
+	case tStr:
+		b = bytes.TrimSpace(b)
+		if _, ok := checkNumber(b); !ok {
+			return 0, false
+		}
+	default:
+		return 0, false
+	}
+	if n, ok := parseIntBytes(b); ok {
+		return n, true
+	}
+	f, err := strconv.ParseFloat(string(b), 64)
+	if err != nil || f != math.Trunc(f) || f < -(1<<63) || f >= 1<<63 {
+		return 0, false // also NaN and ±Inf
+	}
+	return int64(f), true
+}
+
+// toBool reads a flag sent as a boolean, "true"/"false" (any case),
+// "1"/"0", "yes"/"no", or the numbers 0 and 1.
+func toBool(v scalar) (bool, bool) {
+	switch v.kind {
+	case tTrue, tFalse:
+		return v.kind == tTrue, true
+	case tNum, tStr:
+		switch strings.ToLower(string(bytes.TrimSpace(v.b))) {
+		case "true", "1", "yes", "t", "y":
+			return true, true
+		case "false", "0", "no", "f", "n":
+			return false, true
+		}
+	}
+	return false, false
+}
+
+// toTime reads a timestamp, in UTC so that all conversations compare and
+// print alike: ISO 8601 as Django REST Framework writes it (with or
+// without fractions and offset; no offset is UTC; a space for the "T" as
+// Python's str writes it; or a bare date), or Unix epoch seconds (which
+// older data may use), or milliseconds past 1e11, as a number or numeric
+// string. Zero, negative and out-of-range (before 1970, after 9999) values
+// are absent.
+func toTime(v scalar) (time.Time, bool) {
+	if v.kind != tNum && v.kind != tStr {
+		return time.Time{}, false
+	}
+	s := string(bytes.TrimSpace(v.b))
+	var at time.Time
+	if sec, frac, ok := strings.Cut(s, "."); allDigits(sec) && (!ok || allDigits(frac)) {
+		n, err := strconv.ParseInt(sec, 10, 64)
+		if err != nil || n <= 0 {
+			return time.Time{}, false
+		}
+		if n >= 1e11 {
+			at = time.UnixMilli(n)
+		} else {
+			ns, _ := strconv.ParseInt((frac + "000000000")[:9], 10, 64)
+			at = time.Unix(n, ns)
+		}
+	} else {
+		if len(s) > 10 && s[10] == ' ' {
+			s = s[:10] + "T" + s[11:]
+		}
+		var err error
+		for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", time.DateOnly} {
+			if at, err = time.Parse(layout, s); err == nil {
+				break
+			}
+		}
+		if err != nil {
+			return time.Time{}, false
+		}
+	}
+	at = at.UTC()
+	return at, at.Year() >= 1970 && at.Year() <= 9999 && at.Unix() > 0
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}

@@ -1,0 +1,122 @@
+package stammer
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestFieldUse checks the names doctor --shape reports for a key.
+func TestFieldUse(t *testing.T) {
+	tests := []struct {
+		key     string
+		message bool
+		want    string
+	}{
+		{"conversation_number", false, "Number"},
+		{"conversationNumber", false, "Number"},
+		{"id", false, "ID or UUID"},
+		{"Chatbot", false, "ChatbotID or ChatbotUUID"},
+		{"is_active", false, "State"},
+		{"lead", false, ""},
+		{"query", true, "user text"},
+		{"content", true, "text"},
+		{"query", false, ""},
+	}
+	for _, tt := range tests {
+		if got := FieldUse(tt.key, tt.message); got != tt.want {
+			t.Errorf("FieldUse(%q, %v) = %q, want %q", tt.key, tt.message, got, tt.want)
+		}
+	}
+}
+
+// TestEveryConversationSpellingDecodes walks the table: every spelling of
+// every field, sent alone with a value of the field's type, fills that
+// field. A spelling the readers do not handle fails here.
+func TestEveryConversationSpellingDecodes(t *testing.T) {
+	const u = "05b5e310-4a22-4a53-b440-1922ca9815cf"
+	values := map[int]string{
+		fID: `17`, fNumber: `17`, fChatbotID: `17`, fCount: `17`,
+		fUUID: `"` + u + `"`, fChatbotUUID: `"` + u + `"`,
+		fUserKey: `"k"`, fPlatform: `"whatsapp"`, fState: `true`,
+		fCreated: `"2026-11-01T09:30:00Z"`, fUpdated: `"2026-11-01T09:30:00Z"`,
+		fMessages: `[{"query": "q"}]`,
+	}
+	at := time.Date(2026, 11, 1, 9, 30, 0, 0, time.UTC)
+	for _, row := range conversationFields {
+		for _, key := range row.keys {
+			c := decodeOne(t, `{"`+key+`": `+values[row.field]+`}`)
+			var ok bool
+			switch row.field {
+			case fID:
+				ok = c.ID == 17
+			case fNumber:
+				ok = c.Number == 17
+			case fChatbotID:
+				ok = c.ChatbotID == 17
+			case fCount:
+				ok = c.MessageCount == 17
+			case fUUID:
+				ok = c.UUID == u
+			case fChatbotUUID:
+				ok = c.ChatbotUUID == u
+			case fUserKey:
+				ok = c.UserKey == "k"
+			case fPlatform:
+				ok = c.Platform == "whatsapp"
+			case fState:
+				ok = c.State != StateUnknown
+			case fCreated:
+				ok = c.CreatedAt.Equal(at)
+			case fUpdated:
+				ok = c.UpdatedAt.Equal(at)
+			case fMessages:
+				ok = len(c.Messages) == 1 && c.Messages[0].Text == "q"
+			}
+			if !ok {
+				t.Errorf("%s (%s) did not fill %s: %+v", key, values[row.field], row.name, c)
+			}
+		}
+	}
+}
+
+// TestEveryMessageSpellingDecodes does the same for message members.
+func TestEveryMessageSpellingDecodes(t *testing.T) {
+	for _, row := range messageFields {
+		for _, key := range row.keys {
+			var obj string
+			switch row.field {
+			case mUser, mBot, mContent:
+				obj = `{"` + key + `": "hi"}`
+			case mRole:
+				obj = `{"` + key + `": "bot", "content": "hi"}`
+				if strings.HasPrefix(key, "is_") {
+					obj = `{"` + key + `": true, "content": "hi"}`
+				}
+			case mTime:
+				obj = `{"` + key + `": 1793525400, "content": "hi"}`
+			}
+			c := decodeOne(t, `{"messages": [`+obj+`]}`)
+			if len(c.Messages) != 1 || c.Messages[0].Text != "hi" {
+				t.Fatalf("%s: got %+v", obj, c.Messages)
+			}
+			m := c.Messages[0]
+			var ok bool
+			switch row.field {
+			case mUser:
+				ok = m.Role == RoleUser
+			case mBot:
+				ok = m.Role == RoleAssistant
+			case mContent:
+				ok = m.Role == RoleOther || key == "message" && m.Role == RoleUser
+			case mRole:
+				ok = m.Role == RoleAssistant || key == "is_user" && m.Role == RoleUser
+			case mTime:
+				ok = m.At.Equal(time.Unix(1793525400, 0))
+			}
+			if !ok {
+				t.Errorf("%s did not fill %s: %+v", obj, row.name, m)
+			}
+		}
+	}
+}
