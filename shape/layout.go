@@ -5,10 +5,10 @@ import (
 	"time"
 )
 
-// Layout returns the layout of s in Go's reference-time form when s is a
-// timestamp the decoder could read — an ISO 8601 date or date-time, with a
-// space or "T", optional seconds, fraction and zone, or an HTTP date — and
-// false otherwise. It describes the form only: "2026-09-01T08:12:33.25Z"
+// Layout returns the layout of s in Go's reference-time form when s looks
+// like a timestamp — an ISO 8601 date or date-time, with a space or "T",
+// optional seconds, fraction and zone, or an HTTP date — and false
+// otherwise (stammer.ReadsTime says whether the decoder reads it). It describes the form only: "2026-09-01T08:12:33.25Z"
 // gives "2006-01-02T15:04:05.99Z07:00", whatever the date.
 func Layout(s string) (string, bool) {
 	layout, ok := isoLayout(s)

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stammer-mcp/stammer-mcp/stammer/stammertest"
 )
@@ -234,5 +235,27 @@ func TestKnownShapesAreTheServedOnes(t *testing.T) {
 	slices.Sort(known)
 	if !slices.Equal(served, known) {
 		t.Errorf("known shapes %v, stammertest serves %v", known, served)
+	}
+}
+
+// TestWalkSaysWhichTimesTheDecoderReads checks that a time form the
+// decoder ignores is reported as such, not as a layout in use.
+func TestWalkSaysWhichTimesTheDecoderReads(t *testing.T) {
+	body := `{"a":"2026-11-07T09:15:02.5+01:00","b":"Sat, 07 Nov 2026 09:15:02 GMT","c":1794043211000,"d":1794043211000000}`
+	root, err := Walk(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"a": "2006-01-02T15:04:05.9Z07:00",
+		"b": time.RFC1123 + notRead,
+		"c": "unix milliseconds",
+		"d": "unix microseconds" + notRead,
+	}
+	for k, w := range want {
+		f := root.Fields[k]
+		if f.Layouts[w] != 1 && f.Epochs[w] != 1 {
+			t.Errorf("%s: layouts %v, epochs %v; want %q", k, f.Layouts, f.Epochs, w)
+		}
 	}
 }

@@ -229,6 +229,9 @@ func (n *Node) str(s string) {
 		if n.Layouts == nil {
 			n.Layouts = map[string]int{}
 		}
+		if !stammer.ReadsTime(s) {
+			layout += notRead
+		}
 		n.Layouts[layout]++
 	}
 	if platforms[s] {
@@ -250,12 +253,18 @@ func (n *Node) number(v json.Number) {
 		if n.Epochs == nil {
 			n.Epochs = map[string]int{}
 		}
+		if !stammer.ReadsTime(v.String()) {
+			unit += notRead
+		}
 		n.Epochs[unit]++
 	}
 }
 
+// notRead marks a time layout or epoch unit the decoder does not read.
+const notRead = " (not read by the decoder)"
+
 // epochUnit names the Unix time unit under which i would be a date
-// between 1973 and 5138, as the decoder reads numeric times: by magnitude.
+// between 1973 and 5138 (the decoder reads seconds and milliseconds).
 func epochUnit(i int64) string {
 	switch {
 	case i >= 1e8 && i < 1e11:

@@ -19,29 +19,29 @@ import (
 // fill one field, the one listed first wins whatever order they come in;
 // a key listed under two fields fills the one its value fits (an "id"
 // holding a uuid is the uuid).
-var conversationFields = []spellings{
-	{fID, "ID", []string{"id", "pk"}},
-	{fUUID, "UUID", []string{"uuid", "conversation_uuid", "conversation_id", "id"}},
-	{fNumber, "Number", []string{"conversation_number", "conversation_id", "number"}},
-	{fChatbotID, "ChatbotID", []string{"chatbot_id", "chatbot", "bot_id"}},
-	{fChatbotUUID, "ChatbotUUID", []string{"chatbot_uuid", "chatbot", "chatbot_id"}},
-	{fUserKey, "UserKey", []string{"user_key", "user_id", "user", "session_id"}},
-	{fPlatform, "Platform", []string{"source_platform", "platform", "source", "channel"}},
-	{fState, "State", []string{"is_active", "deleted", "is_deleted"}},
-	{fCreated, "CreatedAt", []string{"created_at", "created", "start_time", "timestamp"}},
-	{fUpdated, "UpdatedAt", []string{"updated_at", "updated", "last_message_at"}},
-	{fMessages, "Messages", []string{"messages", "chat_history", "history", "conversation", "turns"}},
-	{fCount, "MessageCount", []string{"message_count", "messages_count", "num_messages"}},
+var conversationFields = [nFields]spellings{
+	fID:          {"ID", []string{"id", "pk"}},
+	fUUID:        {"UUID", []string{"uuid", "conversation_uuid", "conversation_id", "id"}},
+	fNumber:      {"Number", []string{"conversation_number", "conversation_id", "number"}},
+	fChatbotID:   {"ChatbotID", []string{"chatbot_id", "chatbot", "bot_id"}},
+	fChatbotUUID: {"ChatbotUUID", []string{"chatbot_uuid", "chatbot", "chatbot_id"}},
+	fUserKey:     {"UserKey", []string{"user_key", "user_id", "user", "session_id"}},
+	fPlatform:    {"Platform", []string{"source_platform", "platform", "source", "channel"}},
+	fState:       {"State", []string{"is_active", "deleted", "is_deleted"}},
+	fCreated:     {"CreatedAt", []string{"created_at", "created", "start_time", "timestamp"}},
+	fUpdated:     {"UpdatedAt", []string{"updated_at", "updated", "last_message_at"}},
+	fMessages:    {"Messages", []string{"messages", "chat_history", "history", "conversation", "turns"}},
+	fCount:       {"MessageCount", []string{"message_count", "messages_count", "num_messages"}},
 }
 
 // messageFields are the members of one message: a Stammer turn (query and
 // answer in one object) or a role-style message (role and content).
-var messageFields = []spellings{
-	{mUser, "user text", []string{"query", "question", "user_message"}},
-	{mBot, "bot text", []string{"answer", "response", "bot_message"}},
-	{mRole, "role", []string{"role", "sender", "from", "author", "type", "is_bot", "is_user"}},
-	{mContent, "text", []string{"content", "text", "message", "body"}},
-	{mTime, "time", []string{"created_at", "created", "timestamp", "time", "sent_at"}},
+var messageFields = [nSlots]spellings{
+	mUser:    {"user text", []string{"query", "question", "user_message"}},
+	mBot:     {"bot text", []string{"answer", "response", "bot_message"}},
+	mRole:    {"role", []string{"role", "sender", "from", "author", "type", "is_bot", "is_user"}},
+	mContent: {"text", []string{"content", "text", "message", "body"}},
+	mTime:    {"time", []string{"created_at", "created", "timestamp", "time", "sent_at"}},
 }
 
 // Conversation fields (f…) and message slots (m…), indexes of the tables.
@@ -70,11 +70,10 @@ const (
 	nSlots
 )
 
-// spellings is one row of a field table.
+// spellings is one row of a field table, at the index of its field.
 type spellings struct {
-	field int
-	name  string // what the field is, for FieldUse
-	keys  []string
+	name string // the field, as FieldUse names it
+	keys []string
 }
 
 // use is one field a normalised key may fill, at a rank (0 = best).
@@ -88,36 +87,19 @@ type use struct {
 type fieldIndex map[string][]use
 
 var (
-	conversationIndex = sync.OnceValue(func() fieldIndex { return indexOf(conversationFields) })
-	messageIndex      = sync.OnceValue(func() fieldIndex { return indexOf(messageFields) })
+	conversationIndex = sync.OnceValue(func() fieldIndex { return indexOf(conversationFields[:]) })
+	messageIndex      = sync.OnceValue(func() fieldIndex { return indexOf(messageFields[:]) })
 )
 
 func indexOf(table []spellings) fieldIndex {
 	idx := fieldIndex{}
-	for _, row := range table {
+	for field, row := range table {
 		for rank, k := range row.keys {
 			nk := string(normKey(nil, []byte(k)))
-			idx[nk] = append(idx[nk], use{row.field, int8(rank)})
+			idx[nk] = append(idx[nk], use{field, int8(rank)})
 		}
 	}
 	return idx
-}
-
-// FieldUse says what the decoder reads a member of a conversation
-// (message false) or of a message (message true) as: the Conversation
-// field(s) or message part it fills, e.g. "Number or UUID"; "" when the
-// key is ignored. doctor --shape reports with it which fields of a real
-// answer were used.
-func FieldUse(key string, message bool) string {
-	table, idx := conversationFields, conversationIndex()
-	if message {
-		table, idx = messageFields, messageIndex()
-	}
-	var names []string
-	for _, u := range idx[string(normKey(nil, []byte(key)))] {
-		names = append(names, table[u.field].name)
-	}
-	return strings.Join(names, " or ")
 }
 
 // normKey appends k lower-cased, without '_', '-' or spaces, to dst:

@@ -15,6 +15,7 @@ func TestFieldUse(t *testing.T) {
 	}{
 		{"conversation_number", false, "Number"},
 		{"conversationNumber", false, "Number"},
+		{"conversation_id", false, "UUID or Number"},
 		{"id", false, "ID or UUID"},
 		{"Chatbot", false, "ChatbotID or ChatbotUUID"},
 		{"is_active", false, "State"},
@@ -43,11 +44,11 @@ func TestEveryConversationSpellingDecodes(t *testing.T) {
 		fMessages: `[{"query": "q"}]`,
 	}
 	at := time.Date(2026, 11, 1, 9, 30, 0, 0, time.UTC)
-	for _, row := range conversationFields {
+	for field, row := range conversationFields {
 		for _, key := range row.keys {
-			c := decodeOne(t, `{"`+key+`": `+values[row.field]+`}`)
+			c := decodeOne(t, `{"`+key+`": `+values[field]+`}`)
 			var ok bool
-			switch row.field {
+			switch field {
 			case fID:
 				ok = c.ID == 17
 			case fNumber:
@@ -74,7 +75,7 @@ func TestEveryConversationSpellingDecodes(t *testing.T) {
 				ok = len(c.Messages) == 1 && c.Messages[0].Text == "q"
 			}
 			if !ok {
-				t.Errorf("%s (%s) did not fill %s: %+v", key, values[row.field], row.name, c)
+				t.Errorf("%s (%s) did not fill %s: %+v", key, values[field], row.name, c)
 			}
 		}
 	}
@@ -82,10 +83,10 @@ func TestEveryConversationSpellingDecodes(t *testing.T) {
 
 // TestEveryMessageSpellingDecodes does the same for message members.
 func TestEveryMessageSpellingDecodes(t *testing.T) {
-	for _, row := range messageFields {
+	for field, row := range messageFields {
 		for _, key := range row.keys {
 			var obj string
-			switch row.field {
+			switch field {
 			case mUser, mBot, mContent:
 				obj = `{"` + key + `": "hi"}`
 			case mRole:
@@ -102,7 +103,7 @@ func TestEveryMessageSpellingDecodes(t *testing.T) {
 			}
 			m := c.Messages[0]
 			var ok bool
-			switch row.field {
+			switch field {
 			case mUser:
 				ok = m.Role == RoleUser
 			case mBot:

@@ -2,16 +2,6 @@ package stammer
 
 import "strings"
 
-// fieldNames names the conversation field groups, as FieldUse reports them.
-var fieldNames = [nGroups]string{
-	gID: "ID", gUUID: "UUID", gNumber: "Number", gChatbotID: "ChatbotID", gChatbotUUID: "ChatbotUUID",
-	gUser: "UserKey", gPlatform: "Platform", gState: "State", gCreated: "CreatedAt", gUpdated: "UpdatedAt",
-	gMessages: "Messages", gCount: "MessageCount",
-}
-
-// slotNames names the message slots, as FieldUse reports them.
-var slotNames = [...]string{mUser: "user text", mBot: "bot text", mRole: "role", mContent: "text", mTime: "time"}
-
 // FieldUse says what the decoder reads a member of a conversation
 // (message false) or of a message (message true) as: the Conversation
 // field(s) or message part it fills, e.g. "Number" or "ID or UUID" (an
@@ -19,33 +9,21 @@ var slotNames = [...]string{mUser: "user text", mBot: "bot text", mRole: "role",
 // the decoder's own tables, so that doctor --shape, which reports with it
 // which fields of a real answer were used, cannot disagree with them.
 func FieldUse(key string, message bool) string {
-	nk := string(normKey(nil, []byte(key)))
+	table, idx := conversationFields[:], conversationIndex()
 	if message {
-		if slot, _, ok := msgField(nk); ok {
-			return slotNames[slot]
-		}
-		return ""
-	}
-	spec, ok := convFields[nk]
-	if !ok {
-		return ""
-	}
-	var groups []int
-	switch spec.kind {
-	case kIDish:
-		groups = []int{gUUID, spec.group}
-	case kChatbot:
-		groups = []int{gChatbotID, gChatbotUUID}
-	default:
-		groups = []int{spec.group}
+		table, idx = messageFields[:], messageIndex()
 	}
 	var names []string
-	for g := range nGroups {
-		for _, h := range groups {
-			if g == h {
-				names = append(names, fieldNames[g])
-			}
-		}
+	for _, u := range idx[string(normKey(nil, []byte(key)))] {
+		names = append(names, table[u.field].name)
 	}
 	return strings.Join(names, " or ")
+}
+
+// ReadsTime reports whether the decoder reads s, the text of a JSON string
+// or number, as a time, for doctor --shape to say which of the time
+// layouts it saw are used.
+func ReadsTime(s string) bool {
+	_, ok := toTime(scalar{tStr, []byte(s)})
+	return ok
 }
