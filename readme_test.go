@@ -13,6 +13,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stammer-mcp/stammer-mcp/auth"
+	"github.com/stammer-mcp/stammer-mcp/policy"
 )
 
 // readmeBlocks returns the README's fenced code blocks of one language.
@@ -135,55 +138,91 @@ func TestReadmeClaudeCodeCommandStartsTheServer(t *testing.T) {
 	s.close()
 }
 
-// TestReadmeHTTPCommandServes runs the README's HTTP command line (on a
-// free port) and checks /healthz.
-func TestReadmeHTTPCommandServes(t *testing.T) {
-	var line string
+// TestReadmeHTTPCommandsServe runs every HTTP command line of the README
+// (the static-token one and the OAuth ones) with the env it sets, on a free
+// port: each must serve /healthz; an OAuth one must also answer /mcp
+// without a token with 401 pointing at its resource metadata, and serve
+// that metadata naming its issuer. (The provider itself is not reachable
+// here; discovery only happens when a token arrives.)
+func TestReadmeHTTPCommandsServe(t *testing.T) {
+	var lines []string
 	for _, b := range readmeBlocks(t, "sh") {
 		for _, l := range strings.Split(b, "\n") {
 			if strings.Contains(l, "--transport http --listen") && !strings.HasPrefix(l, "claude") {
-				line = l
+				lines = append(lines, l)
 			}
 		}
 	}
-	if line == "" {
-		t.Fatal("no HTTP command line in the README")
+	if len(lines) < 3 {
+		t.Fatalf("found %d HTTP command lines in the README, want the static-token one and two OAuth ones", len(lines))
 	}
-	var env, args []string
-	seenCmd := false
-	for _, w := range strings.Fields(line) {
-		switch {
-		case !seenCmd && strings.Contains(w, "="):
-			env = append(env, w)
-		case w == "stammer-mcp":
-			seenCmd = true
-		default:
-			args = append(args, w)
+	for _, line := range lines {
+		var env, args []string
+		vars := map[string]string{}
+		seenCmd := false
+		for _, w := range strings.Fields(line) {
+			switch {
+			case !seenCmd && strings.Contains(w, "="):
+				env = append(env, w)
+				k, v, _ := strings.Cut(w, "=")
+				vars[k] = v
+			case w == "stammer-mcp":
+				seenCmd = true
+			default:
+				args = append(args, w)
+			}
 		}
-	}
-	l, _ := net.Listen("tcp", "127.0.0.1:0")
-	addr := l.Addr().String()
-	l.Close()
-	for i := range args {
-		if i > 0 && args[i-1] == "--listen" {
-			args[i] = addr
+		l, _ := net.Listen("tcp", "127.0.0.1:0")
+		addr := l.Addr().String()
+		l.Close()
+		for i := range args {
+			if i > 0 && args[i-1] == "--listen" {
+				args[i] = addr
+			}
 		}
-	}
-	cmd := exec.Command(binary, args...)
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH")}, env...)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { cmd.Process.Kill(); cmd.Wait() }()
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		resp, err := http.Get("http://" + addr + "/healthz")
-		if err == nil && resp.StatusCode == 200 {
+		cmd := exec.Command(binary, args...)
+		cmd.Env = append([]string{"PATH=" + os.Getenv("PATH")}, env...)
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			resp, err := http.Get("http://" + addr + "/healthz")
+			if err == nil && resp.StatusCode == 200 {
+				resp.Body.Close()
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the README's HTTP command did not serve /healthz: %v\n%s\n%s", err, line, stderr.String())
+			}
+		}
+		if issuer := vars["MCP_OAUTH_ISSUER"]; issuer != "" {
+			resp, err := http.Post("http://"+addr+"/mcp", "application/json", strings.NewReader(`{}`))
+			if err != nil {
+				t.Fatal(err)
+			}
 			resp.Body.Close()
-			return
+			www := resp.Header.Get("WWW-Authenticate")
+			if resp.StatusCode != 401 || !strings.Contains(www, `resource_metadata="https://mcp.your-agency.example/.well-known/oauth-protected-resource/mcp"`) {
+				t.Errorf("%s: /mcp without a token: %d %q", line, resp.StatusCode, www)
+			}
+			resp, err = http.Get("http://" + addr + "/.well-known/oauth-protected-resource/mcp")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var meta struct {
+				Resource string   `json:"resource"`
+				AS       []string `json:"authorization_servers"`
+			}
+			json.NewDecoder(resp.Body).Decode(&meta)
+			resp.Body.Close()
+			if meta.Resource != vars["MCP_OAUTH_RESOURCE"] || len(meta.AS) != 1 || meta.AS[0] != issuer {
+				t.Errorf("%s: resource metadata %+v", line, meta)
+			}
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the README's HTTP command did not serve /healthz: %v", err)
-		}
+		cmd.Process.Kill()
+		cmd.Wait()
 	}
 }
 
@@ -224,5 +263,37 @@ func TestReleaseBuildIsReproducible(t *testing.T) {
 	}
 	if sums[0] != sums[1] {
 		t.Errorf("two -trimpath builds differ: %s vs %s", sums[0], sums[1])
+	}
+}
+
+// TestReadmePolicySnippet loads the README's access policy example and
+// checks it means what the README says of it.
+func TestReadmePolicySnippet(t *testing.T) {
+	var snippet string
+	for _, b := range readmeBlocks(t, "json") {
+		if strings.Contains(b, `"rules"`) {
+			snippet = b
+		}
+	}
+	if snippet == "" {
+		t.Fatal("no access policy example in the README")
+	}
+	p, err := policy.Parse([]byte(snippet))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ana := p.ScopeFor(auth.Identity{Subject: "x", Email: "Ana@Clinic.example"})
+	staff := p.ScopeFor(auth.Identity{Subject: "y", Groups: []string{"trattoria-staff"}})
+	if !ana.Allows(17, "") || ana.Allows(42, "") || ana.IsAll() {
+		t.Errorf("ana's scope: %s", ana.Describe())
+	}
+	if !staff.Allows(42, "") || !staff.Allows(0, "5F88E692-EDE2-4241-91BB-2DAE22A2535C") || staff.Allows(17, "") {
+		t.Errorf("the group's scope: %s", staff.Describe())
+	}
+	if !p.ScopeFor(auth.Identity{Subject: auth.StaticSubject}).IsAll() || !p.ScopeFor(auth.Identity{Subject: "auth0|6650a1f2c9"}).IsAll() {
+		t.Error("the wildcard rules do not give every chatbot")
+	}
+	if !p.ScopeFor(auth.Identity{Subject: "someone"}).IsEmpty() {
+		t.Error("a user in no rule reads something")
 	}
 }
