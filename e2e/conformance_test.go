@@ -91,7 +91,37 @@ func TestConformance(t *testing.T) {
 	checkScenarioList(t, node, cli)
 	checkConformanceDoc(t, version)
 
-	url, stopServer := startHTTPServer(t, bin)
+	// Without authentication (loopback), and through a proxy that adds the
+	// credentials the suite's client cannot send: the static token, and an
+	// OAuth access token from a real OpenID provider (with the static
+	// token enabled too, so both modes serve at once).
+	t.Run("no auth", func(t *testing.T) {
+		url, stop := startHTTPServer(t, bin, nil)
+		runConformance(t, node, cli, url, stop)
+	})
+	t.Run("static token", func(t *testing.T) {
+		const token = "conformance-static-token-0123456789"
+		url, stop := startHTTPServer(t, bin, func(string) []string { return []string{"MCP_HTTP_TOKEN=" + token} })
+		runConformance(t, node, cli, authProxy(t, url, token), stop)
+	})
+	t.Run("OAuth", func(t *testing.T) {
+		provider := buildProvider(t)
+		var issuer, resource string
+		url, stop := startHTTPServer(t, bin, func(addr string) []string {
+			resource = "http://" + addr + "/mcp"
+			issuer = startProvider(t, provider, resource)
+			return []string{"MCP_HTTP_TOKEN=conformance-static-token-0123456789",
+				"MCP_OAUTH_ISSUER=" + issuer, "MCP_OAUTH_RESOURCE=" + resource}
+		})
+		runConformance(t, node, cli, authProxy(t, url, oauthToken(t, issuer, resource)), stop)
+	})
+}
+
+// runConformance runs every server scenario of the suite against url and
+// checks the results against conformanceScenarios; stopServer stops the
+// server under test and returns its stderr.
+func runConformance(t *testing.T, node, cli, url string, stopServer func() string) {
+	t.Helper()
 	out := t.TempDir()
 	ctx, cancel := context.WithTimeout(t.Context(), conformanceTimeout)
 	defer cancel()
@@ -224,10 +254,11 @@ func checkConformanceDoc(t *testing.T, version string) {
 }
 
 // startHTTPServer starts the binary with --demo --transport http on a free
-// loopback port, without MCP_HTTP_TOKEN (the suite's client cannot send
-// one; loopback allows it), and waits for /healthz. stop sends SIGTERM,
+// loopback port, with the environment envFor gives for that address (none
+// when nil: the suite's client cannot send credentials, and loopback allows
+// none), and waits for /healthz. stop sends SIGTERM,
 // waits, and returns the server's stderr.
-func startHTTPServer(t *testing.T, bin string) (url string, stop func() string) {
+func startHTTPServer(t *testing.T, bin string, envFor func(addr string) []string) (url string, stop func() string) {
 	t.Helper()
 	var lastErr error
 	// A port found free can be taken before the server binds it; try again
@@ -240,6 +271,9 @@ func startHTTPServer(t *testing.T, bin string) (url string, stop func() string) 
 		stderr := &syncBuffer{}
 		cmd := exec.Command(bin, "--demo", "--transport", "http", "--listen", addr)
 		cmd.Env = serverEnv()
+		if envFor != nil {
+			cmd.Env = append(cmd.Env, envFor(addr)...)
+		}
 		cmd.Stdout, cmd.Stderr = stderr, stderr
 		cmd.WaitDelay = 5 * time.Second
 		if err := cmd.Start(); err != nil {

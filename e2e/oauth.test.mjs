@@ -22,6 +22,7 @@ import { assertCleanSession, NOVEMBER, serverBin, serverEnv, statedTotal, textOf
 const T = { timeout: 60_000 };
 const CLIENT_ID = 'stammer-mcp-e2e';
 const REDIRECT = 'http://localhost:33418/callback';
+const STATIC = 'static-token-for-scripts-0123456789';
 
 /** A free loopback port (the server must know its URL before it starts). */
 function freePort() {
@@ -164,7 +165,7 @@ describe('OAuth 2.1: SDK client, real OpenID provider, stammer-mcp over HTTP', T
     provider = start(bin, ['-audience', mcpUrl, '-client-id', CLIENT_ID, '-redirect-uri', REDIRECT], process.env);
     issuer = await waitFor('the provider', () => /^issuer (\S+)$/m.exec(provider.stdout())?.[1]);
     server = start(serverBin(), ['--demo', '--transport', 'http', '--listen', `127.0.0.1:${port}`],
-      serverEnv({ MCP_OAUTH_ISSUER: issuer, MCP_OAUTH_RESOURCE: mcpUrl, LOG_LEVEL: 'info' }));
+      serverEnv({ MCP_OAUTH_ISSUER: issuer, MCP_OAUTH_RESOURCE: mcpUrl, MCP_HTTP_TOKEN: STATIC, LOG_LEVEL: 'info' }));
     await waitFor('the server', async () => {
       try {
         return (await fetch(`http://127.0.0.1:${port}/healthz`)).ok;
@@ -231,6 +232,16 @@ describe('OAuth 2.1: SDK client, real OpenID provider, stammer-mcp over HTTP', T
     assert.match(log, new RegExp(`tool call.*subject=${claims.sub}\\b`));
     assert.ok(!log.includes(access), 'the access token appears in the server log');
     assert.ok(!log.includes(access.split('.')[2]), 'the token signature appears in the server log');
+  });
+
+  test('the static token works beside OAuth (both modes at once)', T, async () => {
+    const client = new Client({ name: 'stammer-mcp-e2e-static', version: '0.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { requestInit: { headers: { Authorization: `Bearer ${STATIC}` } } }));
+    const res = await client.callTool({ name: 'list_conversations', arguments: NOVEMBER });
+    assert.notEqual(res.isError, true, textOf(res));
+    assert.equal(res.structuredContent.total, statedTotal(textOf(res)));
+    await client.close();
+    await waitFor('the audit line', () => /tool call.*subject=mcp-http-token.*auth=token/.test(server.stderr()), 5_000);
   });
 
   test('a tampered or foreign token is refused with the metadata pointer', T, async () => {
