@@ -145,7 +145,7 @@ class PreRegisteredClient {
   }
 }
 
-describe('OAuth 2.1: SDK client, real OpenID provider, stammer-mcp over HTTP', T, () => {
+describe('OAuth 2.1: SDK client, real OpenID provider, stammer-mcp over HTTP', () => {
   let provider;
   let server;
   let issuer;

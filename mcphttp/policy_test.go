@@ -183,6 +183,9 @@ func TestPolicy(t *testing.T) {
 				t.Fatalf("list_conversations without a chatbot: %s", text)
 			}
 			want := live(u.allowed...)
+			if strings.Contains(text, "all chatbots") || !strings.Contains(text, "the chatbots you may read (chatbot_id "+fmt.Sprint(u.allowed[0].ID)) {
+				t.Errorf("list_conversations without a chatbot does not say which chatbots its totals cover: %.300s", text)
+			}
 			if !strings.Contains(text, fmt.Sprintf(`"total":%d,`, want)) {
 				t.Errorf("list_conversations without a chatbot: want total %d (the allowed chatbots' live conversations) in %.400s", want, text)
 			}

@@ -80,7 +80,9 @@ func (f *fetcher) list(ctx context.Context, q stammer.Query) (fetched, error) {
 			return fetched{}, err
 		}
 	}
-	return merge(parts), nil
+	got := merge(parts)
+	got.covers = "the chatbots you may read (" + scope.Describe() + ")"
+	return got, nil
 }
 
 // chatbotName is how a message names a chatbot.

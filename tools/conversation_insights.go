@@ -57,6 +57,7 @@ func newConversationInsights(d Deps, f *fetcher) (server.ServerTool, error) {
 			r := &ConversationInsightsResult{
 				Demo: d.Demo, Filters: Filters(q), Search: p.Search, Fetched: len(cs),
 				Totals: aggregate(cs, idx, q.StartDate, q.EndDate), FetchedAt: rfc3339(got.at), Partial: got.res.Note(),
+				covers: got.covers,
 			}
 			newestFirst(cs, idx)
 			r.full = analyze(lex, cs, idx, r.Period)
@@ -93,9 +94,10 @@ type ConversationInsightsResult struct {
 	FetchedAt string   `json:"fetched_at,omitempty" jsonschema_description:"When the data was fetched from Stammer, RFC 3339 UTC."`
 	Partial   string   `json:"partial,omitempty" jsonschema_description:"Set when the API's pages were not all read: why, and how to cover everything."`
 
-	full  Analysis // before budget cuts
-	level int      // how much has been cut
-	img   *image   // the chart, when asked for
+	full   Analysis // before budget cuts
+	covers string   // fetched.covers
+	level  int      // how much has been cut
+	img    *image   // the chart, when asked for
 }
 
 // attachment is the chart, which the adapter charges to the budget.
@@ -179,7 +181,7 @@ func (r *ConversationInsightsResult) render() (string, any) {
 // text renders the insights for the model.
 func (r *ConversationInsightsResult) text() string {
 	var b strings.Builder
-	writeHeader(&b, r.Demo, "Stammer conversation insights", r.Filters, r.Search)
+	writeHeader(&b, r.Demo, "Stammer conversation insights", r.Filters, r.covers, r.Search)
 	if r.Total == 0 {
 		b.WriteString("No conversations matched, so there is nothing to analyse.\n")
 		b.WriteString(r.Filters.emptyHints())

@@ -108,6 +108,9 @@ type fetched struct {
 	res    *stammer.ListResult
 	at     time.Time
 	cached bool // served from the cache, not by a request of this call
+	// covers names the chatbots a query without a chatbot covered when
+	// the caller may read only some (access.go); "" means all of them.
+	covers string
 }
 
 // get returns the result for q.q, cached under q. The result is shared:

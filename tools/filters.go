@@ -93,8 +93,9 @@ type Filters struct {
 	ConversationNumber       int64  `json:"conversation_number,omitempty" jsonschema_description:"conversation_number sent to the API."`
 }
 
-// describe renders the filters as one line.
-func (f Filters) describe() string {
+// describe renders the filters as one line; covers replaces "all
+// chatbots" when the caller may read only some (fetched.covers).
+func (f Filters) describe(covers string) string {
 	parts := []string{}
 	switch {
 	case f.ChatbotID > 0:
@@ -102,7 +103,7 @@ func (f Filters) describe() string {
 	case f.ChatbotUUID != "":
 		parts = append(parts, "chatbot "+f.ChatbotUUID)
 	default:
-		parts = append(parts, "all chatbots")
+		parts = append(parts, cmp.Or(covers, "all chatbots"))
 	}
 	switch {
 	case f.StartDate != "" && f.EndDate != "":

@@ -141,7 +141,7 @@ func find(ctx context.Context, c *stammer.Client, f *fetcher, p GetConversationP
 		return found[0], nil
 	case 0:
 		deleted := q.OnlyDeletedConversations
-		msg := fmt.Sprintf("No conversation number %d found (%s).", p.ConversationNumber, Filters(q).describe())
+		msg := fmt.Sprintf("No conversation number %d found (%s).", p.ConversationNumber, Filters(q).describe(""))
 		if !deleted {
 			msg += " If it was deleted, call again with onlyDeletedConversations=true."
 		}

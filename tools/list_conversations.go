@@ -124,6 +124,7 @@ type ListConversationsResult struct {
 
 	params  ListConversationsParams // the call, for the next-page arguments
 	partial string                  // the client's note on a partial result
+	covers  string                  // fetched.covers
 	matches []int                   // indexes of the matching conversations, newest first
 	limit   int                     // page size asked for
 	all     []ConversationItem      // the page before budget cuts
@@ -156,6 +157,7 @@ func newListResult(p ListConversationsParams, q stammer.Query, got fetched, demo
 		MorePages:    res.Next != "",
 		Truncated:    string(res.Truncated),
 		partial:      res.Note(),
+		covers:       got.covers,
 		FetchedAt:    rfc3339(got.at),
 		params:       p,
 		limit:        cmp.Or(p.Limit, defaultLimit),
@@ -259,7 +261,7 @@ func (r *ListConversationsResult) render() (string, any) {
 // more.
 func (r *ListConversationsResult) text() string {
 	var b strings.Builder
-	writeHeader(&b, r.Demo, "Stammer conversations", r.Filters, r.Search)
+	writeHeader(&b, r.Demo, "Stammer conversations", r.Filters, r.covers, r.Search)
 	if r.Total == 0 {
 		if r.Search != "" && r.Fetched > 0 {
 			fmt.Fprintf(&b, "None of the %s fetched conversations contains %s.\n", num(r.Fetched), strconv.Quote(r.Search))

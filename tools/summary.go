@@ -279,11 +279,11 @@ func (t *Totals) writeTotals(b *strings.Builder, heading string) {
 
 // writeHeader starts a result: the demo notice, what was asked, and the
 // search applied after fetching.
-func writeHeader(b *strings.Builder, demo bool, title string, f Filters, search string) {
+func writeHeader(b *strings.Builder, demo bool, title string, f Filters, covers, search string) {
 	if demo {
 		b.WriteString(demoNotice + "\n")
 	}
-	b.WriteString(title + " · " + f.describe())
+	b.WriteString(title + " · " + f.describe(covers))
 	if search != "" {
 		b.WriteString(" · search " + strconv.Quote(search))
 	}
