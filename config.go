@@ -70,6 +70,13 @@ type config struct {
 	httpCfg   mcphttp.Config
 	// policyFile is MCP_POLICY_FILE: who may read which chatbots over HTTP.
 	policyFile string
+	// Process-wide bounds (see docs/reliability.md): upstream requests at
+	// once, answer bytes read at once, the soft memory limit (-1 = none,
+	// 0 = the default), and the shutdown drain (0 = timeout + 5 s).
+	maxConcurrent int
+	inFlight      int64
+	memLimit      int64
+	drain         time.Duration
 }
 
 // callArgs is the "call TOOL [JSON]" subcommand.
@@ -108,6 +115,10 @@ Environment:
                       through which replicas share fetched answers for 60s; unset, nothing is stored outside the process
   STAMMER_CACHE_TTL   how long a fetched answer is reused, in this process and in STAMMER_CACHE_URL, default 60s
   STAMMER_CACHE_MAX_BYTES  bound on everything the replicas store there together, default 512MiB
+  STAMMER_MAX_CONCURRENT_REQUESTS  calls that may talk to the API at once, default 4; others wait their turn
+  STAMMER_MAX_INFLIGHT_BYTES  answer bytes read at once by all calls together, default 256MiB (at least STAMMER_MAX_BODY_BYTES)
+  STAMMER_MEMORY_LIMIT  soft memory limit of the process (Go's GOMEMLIMIT), default 512MiB or twice the in-flight bytes; off disables
+  STAMMER_DRAIN_TIMEOUT  on SIGTERM, how long calls in flight may finish, default STAMMER_TIMEOUT + 5s
   LOG_LEVEL           debug, info, warn or error (default info); logs go to stderr
   MCP_HTTP_TOKEN      with --transport http: the bearer token clients must send (required off loopback)
   MCP_ALLOWED_ORIGINS with --transport http: comma-separated browser origins allowed to call
@@ -233,6 +244,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		}
 		cfg.cacheMax = n
 	}
+	if err := parseBounds(cfg, getenv); err != nil {
+		return nil, err
+	}
 	if path := strings.TrimSpace(getenv("STAMMER_FALLBACK_PHRASES_FILE")); path != "" {
 		phrases, err := tools.LoadFallbacks(path)
 		if err != nil {
@@ -353,6 +367,61 @@ func parseSize(name, v, def string) (int64, error) {
 		return 0, fmt.Errorf("%s=%q: use a size between 1MiB and 8GiB, such as 64MiB or 1GiB (default %s)", name, v, def)
 	}
 	return n * mult, nil
+}
+
+// parseBounds reads the process-wide bounds.
+func parseBounds(cfg *config, getenv func(string) string) error {
+	if v := strings.TrimSpace(getenv("STAMMER_MAX_CONCURRENT_REQUESTS")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 64 {
+			return fmt.Errorf("STAMMER_MAX_CONCURRENT_REQUESTS=%q: use a whole number from 1 to 64 (default %d)", v, stammer.DefaultMaxConcurrent)
+		}
+		cfg.maxConcurrent = n
+	}
+	if v := strings.TrimSpace(getenv("STAMMER_MAX_INFLIGHT_BYTES")); v != "" {
+		n, err := parseSize("STAMMER_MAX_INFLIGHT_BYTES", v, "256MiB")
+		if err != nil {
+			return err
+		}
+		cfg.inFlight = n
+	}
+	if v := strings.TrimSpace(getenv("STAMMER_MEMORY_LIMIT")); v != "" {
+		if strings.EqualFold(v, "off") {
+			cfg.memLimit = -1
+		} else {
+			n, err := parseSize("STAMMER_MEMORY_LIMIT", v, "512MiB")
+			if err != nil {
+				return err
+			}
+			cfg.memLimit = n
+		}
+	}
+	if v := strings.TrimSpace(getenv("STAMMER_DRAIN_TIMEOUT")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 || d > time.Hour {
+			return fmt.Errorf("STAMMER_DRAIN_TIMEOUT=%q: use a duration such as 35s or 2m (default STAMMER_TIMEOUT + 5s)", v)
+		}
+		cfg.drain = d
+	}
+	if cfg.drain == 0 {
+		cfg.drain = cfg.timeout + 5*time.Second
+	}
+	return nil
+}
+
+// memoryLimit returns the soft memory limit to set, or 0 for none: the
+// configured one, else 512 MiB or twice the in-flight budget, whichever is
+// larger; none when GOMEMLIMIT is set (the runtime already applied it) or
+// STAMMER_MEMORY_LIMIT=off.
+func (c *config) memoryLimit(getenv func(string) string) int64 {
+	switch {
+	case c.memLimit < 0 || getenv("GOMEMLIMIT") != "":
+		return 0
+	case c.memLimit > 0:
+		return c.memLimit
+	}
+	budget := max(c.inFlight, stammer.DefaultMaxInFlightBytes, c.maxBody)
+	return max(512<<20, 2*budget)
 }
 
 // parseLevel reads LOG_LEVEL; empty means info.

@@ -23,12 +23,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -76,6 +77,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		MaxRetries:   cfg.maxRetries,
 		UserAgent:    "stammer-mcp/" + version(),
 		Logger:       logger,
+		// Process-wide: one client serves every call.
+		MaxConcurrent:    cfg.maxConcurrent,
+		MaxInFlightBytes: cfg.inFlight,
+	}
+	if limit := cfg.memoryLimit(getenv); limit > 0 && cfg.call == nil {
+		// A soft limit makes the collector work harder as the heap nears
+		// it, so a burst of large answers does not grow the process far
+		// past what it holds.
+		debug.SetMemoryLimit(limit)
 	}
 	if logger.Enabled(ctx, slog.LevelDebug) {
 		clientCfg.HTTPClient = logFirstShape(clientCfg.HTTPClient, logger)
@@ -142,14 +152,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return callOnce(ctx, srv, *cfg.call, stdout, stderr)
 	}
 	if cfg.transport == "http" {
-		return serveHTTP(ctx, srv, cfg.httpCfg, logger)
+		return serveHTTP(ctx, srv, cfg.httpCfg, cfg.drain, logger)
 	}
 	logger.Info("serving MCP on stdio", "version", version(), "api", sc.ConversationsURL())
-	stdio := server.NewStdioServer(srv)
-	// mcp-go's own error logger would write with the log package's default
-	// flags; route it to stderr through slog too.
-	stdio.SetErrorLogger(log.New(slogWriter{logger}, "", 0))
-	if err := stdio.Listen(ctx, stdin, stdout); err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, io.EOF) {
+	if err := serveStdio(ctx, srv, stdin, stdout, cfg.drain, logger); err != nil {
 		logger.Error("stdio server stopped", "error", err)
 		return 1
 	}
@@ -210,10 +216,19 @@ func callOnce(ctx context.Context, srv *server.MCPServer, call callArgs, stdout,
 }
 
 // serveHTTP serves Streamable HTTP until ctx ends (SIGINT/SIGTERM), then
-// drains in-flight calls for up to ten seconds.
-func serveHTTP(ctx context.Context, srv *server.MCPServer, c mcphttp.Config, logger *slog.Logger) int {
+// stops accepting requests and lets the calls in flight finish for up to
+// drain; those still running then are answered with a tool error saying
+// the server is stopping (tools.ErrServerStopping), and the process exits
+// 0 once every call has its answer.
+func serveHTTP(ctx context.Context, srv *server.MCPServer, c mcphttp.Config, drain time.Duration, logger *slog.Logger) int {
 	c.Logger = logger
 	hs := mcphttp.NewServer(srv, c)
+	// Every request carries stop, so that the end of the drain can stop
+	// the calls still running and have them answered.
+	stop, stopCalls := context.WithCancel(context.Background())
+	defer stopCalls()
+	base := tools.WithShutdown(context.Background(), stop)
+	hs.BaseContext = func(net.Listener) context.Context { return base }
 	errc := make(chan error, 1)
 	go func() { errc <- hs.ListenAndServe() }()
 	logger.Info("serving MCP over Streamable HTTP", "version", version(), "url", "http://"+c.Listen+"/mcp", "static_token", c.Token != "", "oauth", c.OAuth != nil)
@@ -223,10 +238,20 @@ func serveHTTP(ctx context.Context, srv *server.MCPServer, c mcphttp.Config, log
 		return 1
 	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	logger.Info("stopping: finishing the calls in flight", "within", drain)
+	shutdown, cancel := context.WithTimeout(context.Background(), drain)
 	defer cancel()
-	if err := hs.Shutdown(shutdown); err != nil {
+	err := hs.Shutdown(shutdown)
+	if errors.Is(err, context.DeadlineExceeded) {
+		logger.Warn("stopping: calls still running after the drain are answered with an error", "drain", drain)
+		stopCalls()
+		answered, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		err = hs.Shutdown(answered)
+	}
+	if err != nil {
 		logger.Error("http shutdown", "error", err)
+		hs.Close()
 		return 1
 	}
 	return 0
@@ -247,14 +272,6 @@ func saveImage(dir, name string, img mcp.ImageContent) (string, error) {
 	}
 	path := filepath.Join(dir, name+ext)
 	return path, os.WriteFile(path, data, 0o644)
-}
-
-// slogWriter adapts a slog.Logger to the io.Writer a log.Logger wants.
-type slogWriter struct{ l *slog.Logger }
-
-func (w slogWriter) Write(p []byte) (int, error) {
-	w.l.Error("mcp", "detail", string(p))
-	return len(p), nil
 }
 
 // urlPassword is the password in a URL, "" when none, for the log redactor.

@@ -137,6 +137,9 @@ var e2eMatrix = []e2eRow{
 	{name: "503", setup: func(srv, _ *stammertest.Server) {
 		srv.SetFault(stammertest.Fault{Status: 503, Body: `{"detail": "Service temporarily unavailable."}`})
 	}, want: []string{"Stammer API error 503 Service Unavailable: Service temporarily unavailable (after 3 attempts). Stammer had a server problem."}, check: wantRequests(3)},
+	{name: "503 with Retry-After beyond the deadline", setup: func(srv, _ *stammertest.Server) {
+		srv.SetFault(stammertest.Fault{Status: 503, Body: `{"detail": "Down for maintenance."}`, Header: http.Header{"Retry-After": {"120"}}})
+	}, want: []string{"Stammer API error 503 Service Unavailable: Down for maintenance. Stammer had a server problem and asked to wait 2m0s before calling again."}, check: wantRequests(1)},
 	{name: "504", setup: func(srv, _ *stammertest.Server) {
 		srv.SetFault(stammertest.Fault{Status: 504})
 	}, want: []string{"Stammer API error 504 Gateway Timeout (after 3 attempts). Stammer had a server problem."}, check: wantRequests(3)},

@@ -10,6 +10,7 @@ package mcphttp
 import (
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -43,6 +44,15 @@ type Config struct {
 	OAuth *auth.Verifier
 	// Logger receives one line per refused request; nil discards.
 	Logger *slog.Logger
+	// MaxBodyBytes caps a request body (413 past it); 0 means
+	// DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// BodyTimeout bounds how long a request body may take to arrive (408
+	// past it); 0 means DefaultBodyTimeout.
+	BodyTimeout time.Duration
+	// MaxConcurrent bounds the requests served at once (503 with
+	// Retry-After past it); 0 means DefaultMaxConcurrent.
+	MaxConcurrent int
 }
 
 // ErrNoToken is returned when a non-loopback listener has no token.
@@ -57,6 +67,9 @@ func (c Config) Check() error {
 	}
 	if c.Token == "" && c.OAuth == nil && !isLoopback(host) {
 		return ErrNoToken
+	}
+	if c.Token != "" && len(c.Token) < MinTokenLength {
+		return fmt.Errorf("MCP_HTTP_TOKEN has %d characters; use a random secret of at least %d (e.g. the output of: openssl rand -hex 32)", len(c.Token), MinTokenLength)
 	}
 	for _, o := range c.AllowedOrigins {
 		if u, err := url.Parse(o); err != nil || u.Scheme == "" || u.Host == "" || u.Path != "" {
@@ -76,9 +89,13 @@ func Handler(srv *server.MCPServer, c Config) http.Handler {
 		// Stateless: any replica can answer any request, so a plain
 		// round-robin load balancer works and a restart loses nothing.
 		server.WithStateLess(true),
+		// No GET event stream (405, as the spec allows): a stateless
+		// server has nothing to send on one, and an idle stream would
+		// only hold a connection and delay shutdown.
+		server.WithDisableStreaming(true),
 		server.WithStreamableHTTPLogger(c.Logger),
 	)
-	g := &guard{cfg: c, next: mcp}
+	g := &guard{cfg: c, next: newLimiter(mcp, c)}
 	mux := http.NewServeMux()
 	mux.Handle("/mcp", g)
 	if c.OAuth != nil {

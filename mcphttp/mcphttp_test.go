@@ -103,7 +103,8 @@ func TestCheck(t *testing.T) {
 		{Config{Listen: "[::1]:8080"}, ""},
 		{Config{Listen: "0.0.0.0:8080"}, "MCP_HTTP_TOKEN"},
 		{Config{Listen: ":8080"}, "MCP_HTTP_TOKEN"},
-		{Config{Listen: "0.0.0.0:8080", Token: "x"}, ""},
+		{Config{Listen: "0.0.0.0:8080", Token: "x"}, "at least 16"},
+		{Config{Listen: "0.0.0.0:8080", Token: "0123456789abcdef"}, ""},
 		{Config{Listen: "8080"}, "host:port"},
 		{Config{Listen: "127.0.0.1:1", AllowedOrigins: []string{"assistant.example.com"}}, "scheme://host"},
 	}

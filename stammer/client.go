@@ -86,6 +86,14 @@ type Config struct {
 	// RetryBackoff is the base of the backoff between attempts; 0 means
 	// DefaultRetryBackoff. Tests shorten it.
 	RetryBackoff time.Duration
+	// MaxConcurrent is how many calls may talk to the API at once; the
+	// others wait, within their own deadline, and a call cancelled while
+	// waiting sends nothing. 0 means DefaultMaxConcurrent.
+	MaxConcurrent int
+	// MaxInFlightBytes bounds the answer bytes read at once by all calls
+	// together; a call that would pass it fails with *BusyError. 0 means
+	// DefaultMaxInFlightBytes, and it is never below MaxBodyBytes.
+	MaxInFlightBytes int64
 	// MaxPages caps how many pages one ListConversations call fetches by
 	// following "next" links; 0 means DefaultMaxPages. When the cap stops
 	// the walk, ListResult.Truncated says so.
@@ -113,6 +121,8 @@ type Client struct {
 	// red removes the token from every text that leaves the client.
 	red    *Redactor
 	onWait func(time.Duration)
+	// lim holds the bounds shared by every call of this client.
+	lim *limits
 }
 
 // New validates cfg and returns a Client. Its errors are for the person
@@ -155,6 +165,14 @@ func New(cfg Config) (*Client, error) {
 	if c.userAgent == "" {
 		c.userAgent = defaultUserAgent
 	}
+	conc, budget := cfg.MaxConcurrent, cfg.MaxInFlightBytes
+	if conc <= 0 {
+		conc = DefaultMaxConcurrent
+	}
+	if budget <= 0 {
+		budget = DefaultMaxInFlightBytes
+	}
+	c.lim = newLimits(conc, max(budget, c.maxBody))
 	if strings.ContainsFunc(c.userAgent, func(r rune) bool { return r < ' ' || r == 0x7f }) {
 		return nil, errors.New("stammer: Config.UserAgent contains control characters")
 	}
@@ -339,6 +357,11 @@ func (c *Client) ListConversations(ctx context.Context, q Query) (*ListResult, e
 	}
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
+	release, err := c.lim.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	prog := newProgressor(ctx)
 
 	link := c.ConversationsURL() + "?" + q.Values().Encode()
@@ -513,9 +536,14 @@ func (c *Client) GetConversation(ctx context.Context, uuid string) (*Conversatio
 	}
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
+	release, err := c.lim.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	var conv *Conversation
 	// Django's <uuid:> path converter matches lower case only.
-	err := c.get(ctx, c.conversationURL(strings.ToLower(uuid)), c.maxBody, func(r io.Reader, limit int64) (int64, error) {
+	err = c.get(ctx, c.conversationURL(strings.ToLower(uuid)), c.maxBody, func(r io.Reader, limit int64) (int64, error) {
 		lr := &countReader{r: r}
 		var err error
 		conv, err = DecodeConversation(lr, limit)
@@ -651,9 +679,14 @@ func (c *Client) attempt(ctx context.Context, rawURL string, limit int64, decode
 	if resp.ContentLength > limit {
 		return resp.StatusCode, 0, &BodyTooLargeError{Limit: c.maxBody}
 	}
-	n, err := decode(resp.Body, limit)
+	body, done := c.lim.body(resp.Body)
+	defer done()
+	n, err := decode(body, limit)
 	if err == nil {
 		return resp.StatusCode, n, nil
+	}
+	if errors.Is(err, errInFlight) {
+		return resp.StatusCode, n, &BusyError{InFlight: true, Limit: c.lim.budget}
 	}
 	var (
 		de *DecodeError

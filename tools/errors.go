@@ -77,6 +77,7 @@ func upstreamMessage(err error, c *stammer.Client, timeout string) string {
 		argsErr *argError
 		ansErr  *answerError
 		accErr  *policy.AccessError
+		busyErr *stammer.BusyError
 	)
 	switch {
 	case errors.As(err, &accErr):
@@ -91,6 +92,8 @@ func upstreamMessage(err error, c *stammer.Client, timeout string) string {
 		return "Invalid arguments: " + qErr.Error()
 	case errors.As(err, &apiErr):
 		return apiMessage(apiErr, c)
+	case errors.As(err, &busyErr):
+		return "This server is busy: " + err.Error() + "."
 	case errors.Is(err, context.DeadlineExceeded):
 		return fmt.Sprintf("The Stammer API at %s did not answer within %s. Try again, or narrow the query "+
 			"(one chatbot, a shorter startDate–endDate range, one sourcePlatform) so it has less to send.", c.Host(), timeout)
@@ -141,6 +144,8 @@ func apiMessage(e *stammer.APIError, c *stammer.Client) string {
 			wait = e.RetryAfter.Round(time.Second).String()
 		}
 		return head + " Stammer is rate limiting this token. Wait " + wait + " before calling again."
+	case e.Status >= 500 && e.RetryAfter > 0:
+		return head + " Stammer had a server problem and asked to wait " + e.RetryAfter.Round(time.Second).String() + " before calling again."
 	case e.Status >= 500:
 		return head + " Stammer had a server problem. Try again shortly; if it persists, narrow the query."
 	default:

@@ -8,6 +8,7 @@ package tools
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
@@ -114,6 +115,7 @@ func NewServer(name, version string, d Deps) (*server.MCPServer, error) {
 		// Logging is outermost so a recovered panic is logged as an error call.
 		server.WithToolHandlerMiddleware(logCalls(d.Logger, d.Policy)),
 		server.WithToolHandlerMiddleware(recoverPanics(d.Logger)),
+		server.WithToolHandlerMiddleware(sayStopping),
 		// Innermost: the token is gone before anything logs or checks
 		// the result.
 		server.WithToolHandlerMiddleware(redactResults(d.Client)),
@@ -189,6 +191,45 @@ func logCalls(log *slog.Logger, pol *policy.Store) server.ToolHandlerMiddleware 
 			log.Info("tool call", attrs...)
 			return res, err
 		}
+	}
+}
+
+// ErrServerStopping is the cause with which the calls still running when
+// the shutdown drain ends are cancelled; each is then answered with a tool
+// error saying so, instead of being cut off without an answer.
+var ErrServerStopping = errors.New("the server is stopping")
+
+// StoppingMessage is the tool error of a call stopped by a shutdown.
+const StoppingMessage = "The server is stopping (it was asked to shut down), and this call had not finished within the shutdown drain. Call again in a moment: the server, or another replica, will answer it."
+
+type stopKey struct{}
+
+// WithShutdown returns ctx carrying stop, for a transport to give its
+// requests: when stop ends, the tool calls under ctx are cancelled with
+// ErrServerStopping and answered with StoppingMessage. ctx itself is not
+// cancelled, so the transport still delivers the answer (mcp-go's HTTP
+// transport writes nothing for a request whose context has ended).
+func WithShutdown(ctx, stop context.Context) context.Context {
+	return context.WithValue(ctx, stopKey{}, stop)
+}
+
+// sayStopping stops a call when the shutdown drain ends (see WithShutdown)
+// and answers it with StoppingMessage, whatever error its handler made of
+// the cancellation.
+func sayStopping(next server.ToolHandlerFunc) server.ToolHandlerFunc {
+	return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		stop, ok := ctx.Value(stopKey{}).(context.Context)
+		if !ok {
+			return next(ctx, req)
+		}
+		ctx, cancel := context.WithCancelCause(ctx)
+		defer cancel(nil)
+		defer context.AfterFunc(stop, func() { cancel(ErrServerStopping) })()
+		res, err := next(ctx, req)
+		if (err != nil || res == nil || res.IsError) && errors.Is(context.Cause(ctx), ErrServerStopping) {
+			return errorResult(StoppingMessage), nil
+		}
+		return res, err
 	}
 }
 

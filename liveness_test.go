@@ -1,0 +1,281 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stammer-mcp/stammer-mcp/stammer/stammertest"
+	"github.com/stammer-mcp/stammer-mcp/tools"
+)
+
+// slowCall is a list_conversations call of its own (so no two share an
+// upstream request): the n-th day of October.
+func slowCall(n int) map[string]any {
+	return map[string]any{"name": "list_conversations", "arguments": map[string]any{
+		"chatbot_id": stammertest.ClinicBotID, "startDate": fmt.Sprintf("2026-10-%02d", n), "onlyDeletedConversations": false}}
+}
+
+// awaitAll returns the responses to the requests ids, in any order,
+// keeping every one (await drops what it is not waiting for).
+func (s *rpcSession) awaitAll(ids ...int) map[int]map[string]any {
+	s.t.Helper()
+	want := map[int]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	got := map[int]map[string]any{}
+	for len(got) < len(want) {
+		msg := s.next()
+		if id, ok := msg["id"].(float64); ok && want[int(id)] {
+			got[int(id)] = msg
+		}
+	}
+	return got
+}
+
+// TestSlowCallsDoNotBlockOthers: six calls to an upstream that does not
+// answer (four talk to it, two wait their turn) leave a cached call and a
+// ping answering at once; a waiting call that the client cancels is
+// answered and never reaches the API. mcp-go's stdio transport, with five
+// workers, made the cached call wait for the timeout and lost the
+// cancellation.
+func TestSlowCallsDoNotBlockOthers(t *testing.T) {
+	srv := stammertest.NewServer(t, stammertest.WithToken(canary))
+	s := startSession(t, []string{"STAMMER_BASE_URL=" + srv.URL, "STAMMER_API_TOKEN=" + canary, "STAMMER_TIMEOUT=4s"})
+	initialize(s)
+	cached := map[string]any{"chatbot_id": stammertest.ClinicBotID, "onlyDeletedConversations": false}
+	if isErr, text, _ := s.callTool("list_conversations", cached); isErr {
+		t.Fatalf("the first call: %s", text)
+	}
+	srv.ResetRequests()
+	srv.SetFault(stammertest.Fault{Delay: time.Minute})
+	ids := map[string]int{} // startDate → request id
+	for n := 1; n <= 6; n++ {
+		ids[slowCall(n)["arguments"].(map[string]any)["startDate"].(string)] = s.send("tools/call", slowCall(n))
+	}
+	if !srv.WaitRequests(4, 5*time.Second) {
+		t.Fatalf("the slow calls never reached the fake: %d requests", len(srv.Requests()))
+	}
+
+	start := time.Now()
+	if isErr, text, _ := s.callTool("list_conversations", cached); isErr {
+		t.Errorf("the cached call: %s", text)
+	}
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("the cached call took %v behind six slow calls, want under 1s", took)
+	}
+	start = time.Now()
+	pingOK(t, s)
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("ping took %v behind six slow calls, want under 1s", took)
+	}
+
+	// Cancel a call still waiting for its turn.
+	reached := map[string]bool{}
+	for _, r := range srv.Requests() {
+		reached[r.Query.Get("startDate")] = true
+	}
+	if len(reached) != 4 {
+		t.Fatalf("%d calls reached the API at once, want 4 (the default turns): %v", len(reached), reached)
+	}
+	var queued string
+	for day := range ids {
+		if !reached[day] {
+			queued = day
+		}
+	}
+	s.write(map[string]any{"jsonrpc": "2.0", "method": "notifications/cancelled", "params": map[string]any{"requestId": ids[queued]}})
+	if isErr, text := toolResult(t, s.await(ids[queued])); !isErr || !strings.Contains(text, "cancelled") {
+		t.Errorf("the cancelled call: isError=%v %q", isErr, text)
+	}
+	// The other calls end by the timeout; the cancelled one must never
+	// have been sent, even once turns were free.
+	var rest []int
+	for day, id := range ids {
+		if day != queued {
+			rest = append(rest, id)
+		}
+	}
+	s.awaitAll(rest...)
+	for _, r := range srv.Requests() {
+		if r.Query.Get("startDate") == queued {
+			t.Errorf("the call cancelled while waiting reached the API: %s", r.Query.Encode())
+		}
+	}
+	s.close()
+}
+
+// TestNullIDIsAnswered: a request with "id": null gets an Invalid Request
+// error (mcp-go took it for a notification and answered nothing).
+func TestNullIDIsAnswered(t *testing.T) {
+	s := startSession(t, nil, "--demo")
+	s.writeLine([]byte(`{"jsonrpc":"2.0","id":null,"method":"ping"}`))
+	msg := s.next()
+	e, _ := msg["error"].(map[string]any)
+	if e == nil || e["code"] != float64(-32600) || msg["id"] != nil || !strings.Contains(fmt.Sprint(e["message"]), "null") {
+		t.Errorf("got %v, want error -32600 with id null", msg)
+	}
+	pingOK(t, s)
+	s.close()
+}
+
+// TestSIGTERMDrainsStdio: calls in flight when SIGTERM arrives are answered
+// (a result when they finish within the drain, else a tool error saying
+// the server is stopping), and the process exits 0.
+func TestSIGTERMDrainsStdio(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		env   []string
+		delay time.Duration
+		want  string
+	}{
+		{"calls finish within the drain", []string{"STAMMER_TIMEOUT=10s"}, 1500 * time.Millisecond, "Totals over all"},
+		{"calls outlast the drain", []string{"STAMMER_TIMEOUT=30s", "STAMMER_DRAIN_TIMEOUT=1s"}, time.Minute, tools.StoppingMessage},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := stammertest.NewServer(t, stammertest.WithToken(canary))
+			s := startSession(t, append([]string{"STAMMER_BASE_URL=" + srv.URL, "STAMMER_API_TOKEN=" + canary}, tc.env...))
+			initialize(s)
+			srv.SetFault(stammertest.Fault{Delay: tc.delay})
+			var ids []int
+			for n := 1; n <= 4; n++ {
+				ids = append(ids, s.send("tools/call", slowCall(n)))
+			}
+			if !srv.WaitRequests(4, 5*time.Second) {
+				t.Fatal("the calls never reached the fake")
+			}
+			start := time.Now()
+			if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+				t.Fatal(err)
+			}
+			for id, msg := range s.awaitAll(ids...) {
+				if _, text := toolResult(t, msg); !strings.Contains(text, tc.want) {
+					t.Errorf("call %d: %.300q, want %q", id, text, tc.want)
+				}
+			}
+			if err := s.cmd.Wait(); err != nil {
+				t.Errorf("exit after SIGTERM: %v\n%s", err, s.stderr)
+			}
+			t.Logf("answered and exited %v after SIGTERM", time.Since(start).Round(time.Millisecond))
+		})
+	}
+}
+
+// httpServer starts the binary serving HTTP on a free loopback port and
+// returns its base URL once /healthz answers.
+func httpServer(t *testing.T, env []string) (*exec.Cmd, string, *bytes.Buffer) {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	cmd := exec.Command(binary, "--transport", "http", "--listen", addr)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH")}, env...)
+	stderr := &bytes.Buffer{}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	base := "http://" + addr
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if resp, err := http.Get(base + "/healthz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return cmd, base, stderr
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no /healthz:\n%s", stderr)
+		}
+	}
+}
+
+// postMCP sends one JSON-RPC message to /mcp and returns the status and body.
+func postMCP(base, body string) (int, string, error) {
+	req, _ := http.NewRequest("POST", base+"/mcp", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), err
+}
+
+// TestSIGTERMDrainsHTTP: twenty calls to a slow upstream in flight when
+// SIGTERM arrives are all answered (results when they finish within the
+// drain, else the stopping error), a GET event stream is refused at once
+// (405: a stateless server has nothing to stream, and no idle stream holds
+// the shutdown), and the process exits 0.
+func TestSIGTERMDrainsHTTP(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		env   []string
+		delay time.Duration
+		want  string
+	}{
+		{"calls finish within the drain", []string{"STAMMER_TIMEOUT=10s"}, 1500 * time.Millisecond, "Totals over all"},
+		{"calls outlast the drain", []string{"STAMMER_TIMEOUT=30s", "STAMMER_DRAIN_TIMEOUT=1s"}, time.Minute, "The server is stopping"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := stammertest.NewServer(t, stammertest.WithToken(canary))
+			cmd, base, stderr := httpServer(t, append([]string{"STAMMER_BASE_URL=" + srv.URL, "STAMMER_API_TOKEN=" + canary,
+				"STAMMER_MAX_CONCURRENT_REQUESTS=20"}, tc.env...))
+			req, _ := http.NewRequest("GET", base+"/mcp", nil)
+			req.Header.Set("Accept", "text/event-stream")
+			if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusMethodNotAllowed {
+				t.Errorf("GET /mcp: %v %v, want 405", resp, err)
+			} else {
+				resp.Body.Close()
+			}
+			srv.SetFault(stammertest.Fault{Delay: tc.delay})
+			var wg sync.WaitGroup
+			bodies := make([]string, 20)
+			for i := range bodies {
+				wg.Go(func() {
+					call, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": i + 1, "method": "tools/call", "params": slowCall(i + 1)})
+					code, body, err := postMCP(base, string(call))
+					if err != nil || code != 200 {
+						t.Errorf("call %d: %d %v", i+1, code, err)
+					}
+					bodies[i] = body
+				})
+			}
+			if !srv.WaitRequests(20, 10*time.Second) {
+				t.Fatalf("%d of the calls reached the fake", len(srv.Requests()))
+			}
+			start := time.Now()
+			if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+				t.Fatal(err)
+			}
+			wg.Wait()
+			for i, b := range bodies {
+				if !strings.Contains(b, tc.want) {
+					t.Errorf("call %d: %.300q, want %q", i+1, b, tc.want)
+				}
+			}
+			if err := cmd.Wait(); err != nil {
+				t.Errorf("exit after SIGTERM: %v\n%s", err, stderr)
+			}
+			t.Logf("answered and exited %v after SIGTERM", time.Since(start).Round(time.Millisecond))
+		})
+	}
+}
