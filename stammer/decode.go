@@ -9,20 +9,44 @@ import (
 	"strconv"
 	"strings"
 	"unsafe"
+
+	"github.com/stammer-mcp/stammer-mcp/jsonlex"
 )
 
 // The response body is undocumented, so the decoder walks it as a token
-// stream (see lexer) and recognises shapes instead of unmarshalling into
+// stream (package jsonlex) and recognises shapes instead of unmarshalling into
 // one assumed struct. One loop (object) reads the outer structure; each
 // conversation is decoded field by field through the tables of fields.go,
 // keeping only the normalised Conversation, so memory is bounded by what
 // is kept rather than by body plus decoded copy. Values nobody reads are
 // skipped without being copied, and no input can make it nest deeper than
-// maxDepth, recurse without bound, or panic.
+// jsonlex.MaxDepth, recurse without bound, or panic.
 
-// maxDepth bounds JSON nesting anywhere in a body. Real conversation lists
-// nest about six levels; anything past 64 is an attack or a bug.
-const maxDepth = 64
+// The lexer's names, short for the decoder.
+type (
+	lexer   = jsonlex.Lexer
+	tokKind = jsonlex.Kind
+)
+
+const (
+	tEOF   = jsonlex.EOF
+	tObj   = jsonlex.Object
+	tArr   = jsonlex.Array
+	tStr   = jsonlex.String
+	tNum   = jsonlex.Number
+	tTrue  = jsonlex.True
+	tFalse = jsonlex.False
+	tNull  = jsonlex.Null
+)
+
+// scalar is a token with its value, as passed to the field readers. b
+// aliases the lexer's buffer: use it before the next token is read.
+type scalar struct {
+	kind tokKind
+	b    []byte
+}
+
+func (s scalar) isString() bool { return s.kind == tStr }
 
 // DecodeList decodes a conversations-list response body, reading at most
 // limit bytes and keeping at most about seven eighths of limit in decoded
@@ -156,7 +180,7 @@ func newDecoder(r io.Reader, limit int64) *decoder {
 	}
 	limit = min(limit, math.MaxInt64-1)
 	lr := &limitReader{r: r, limit: limit}
-	return &decoder{lx: newLexer(lr), lr: lr, keepLimit: keepBound(limit)}
+	return &decoder{lx: jsonlex.New(lr), lr: lr, keepLimit: keepBound(limit)}
 }
 
 // keepBound is how much a result may hold under a cap of limit bytes:
@@ -281,7 +305,7 @@ func (d *decoder) wrap(err error) error {
 // end checks that only whitespace follows the value, reading the rest of
 // the body (which also counts it against the cap).
 func (d *decoder) end() error {
-	_, err := d.lx.next() // tEOF, or a syntax error for more data
+	_, err := d.lx.Next() // tEOF, or a syntax error for more data
 	return err
 }
 
@@ -348,7 +372,7 @@ func (d *decoder) wanted() string {
 // top decodes the top-level value: a bare array of conversations, or an
 // object (see object).
 func (d *decoder) top(res *ListResult) error {
-	k, err := d.lx.next()
+	k, err := d.lx.Next()
 	if err != nil {
 		return err
 	}
@@ -380,15 +404,15 @@ func (d *decoder) object(res *ListResult, prefix string) error {
 		errTxt string
 		other  bool // a member that is not the list or metadata
 	)
-	for d.lx.more() {
-		kb, err := d.lx.key()
+	for d.lx.More() {
+		kb, err := d.lx.Key()
 		if err != nil {
 			return err
 		}
 		keys.add(kb)
 		switch lk := strings.ToLower(string(kb)); {
 		case found && (lk == "data" || lk == "results" || lk == "conversations"):
-			err = d.lx.skipValue()
+			err = d.lx.SkipValue()
 		case lk == "data" || lk == "results" || lk == "conversations":
 			found, err = d.listValue(res, prefix, lk)
 		case lk == "count" || lk == "next" || lk == "previous" || lk == "message" ||
@@ -402,7 +426,7 @@ func (d *decoder) object(res *ListResult, prefix string) error {
 			return err
 		}
 	}
-	if _, err := d.lx.next(); err != nil {
+	if _, err := d.lx.Next(); err != nil {
 		return err
 	}
 	switch {
@@ -427,7 +451,7 @@ func (d *decoder) object(res *ListResult, prefix string) error {
 // may also be an object, walked by object. Anything else in "data" is an
 // error; in results or conversations it is skipped (found false).
 func (d *decoder) listValue(res *ListResult, prefix, key string) (found bool, err error) {
-	k, err := d.lx.next()
+	k, err := d.lx.Next()
 	if err != nil {
 		return false, err
 	}
@@ -448,17 +472,17 @@ func (d *decoder) listValue(res *ListResult, prefix, key string) (found bool, er
 	case topData:
 		return false, fmt.Errorf("expected %s in \"data\", found %s", d.wanted(), describe(k))
 	}
-	return false, d.lx.finish(k)
+	return false, d.lx.Finish(k)
 }
 
 // meta reads count, next and message into res, and the first error or
 // detail string into *errTxt.
 func (d *decoder) meta(res *ListResult, key string, errTxt *string) error {
-	k, err := d.lx.next()
+	k, err := d.lx.Next()
 	if err != nil {
 		return err
 	}
-	v := scalar{k, d.lx.val}
+	v := scalar{k, d.lx.Val}
 	switch key {
 	case "count":
 		if n, ok := toInt(v); ok && n >= 0 && n <= math.MaxInt32 {
@@ -477,7 +501,7 @@ func (d *decoder) meta(res *ListResult, key string, errTxt *string) error {
 			*errTxt = string(v.b)
 		}
 	}
-	return d.lx.finish(k)
+	return d.lx.Finish(k)
 }
 
 // items decodes the elements of a conversation list whose "[" has been
@@ -485,8 +509,8 @@ func (d *decoder) meta(res *ListResult, key string, errTxt *string) error {
 // recognisable field, are counted in Skipped.
 func (d *decoder) items(res *ListResult) error {
 	var list convList
-	for d.lx.more() {
-		k, err := d.lx.next()
+	for d.lx.More() {
+		k, err := d.lx.Next()
 		if err != nil {
 			return err
 		}
@@ -495,7 +519,7 @@ func (d *decoder) items(res *ListResult) error {
 		if k == tObj {
 			c, ok, err = d.conversation()
 		} else {
-			err = d.lx.finish(k)
+			err = d.lx.Finish(k)
 		}
 		if err != nil {
 			return err
@@ -512,7 +536,7 @@ func (d *decoder) items(res *ListResult) error {
 		}
 	}
 	res.Conversations = append(res.Conversations, list.slice()...)
-	_, err := d.lx.next()
+	_, err := d.lx.Next()
 	return err
 }
 
@@ -520,8 +544,8 @@ func (d *decoder) items(res *ListResult) error {
 // been read. ok is false when no member was recognised.
 func (d *decoder) conversation() (c Conversation, ok bool, err error) {
 	var b convBuilder
-	for d.lx.more() {
-		kb, err := d.lx.key()
+	for d.lx.More() {
+		kb, err := d.lx.Key()
 		if err == nil {
 			err = b.field(d, kb)
 		}
@@ -529,7 +553,7 @@ func (d *decoder) conversation() (c Conversation, ok bool, err error) {
 			return c, false, err
 		}
 	}
-	if _, err := d.lx.next(); err != nil {
+	if _, err := d.lx.Next(); err != nil {
 		return c, false, err
 	}
 	return b.finish(), b.seen, nil

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/stammer-mcp/stammer-mcp/jsonlex"
 )
 
 // ErrNoToken is returned by every call of a Client built without a token.
@@ -109,10 +111,6 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 // URL or language prefix, answered by the web app's login or 404 page.
 var errHTMLPage = errors.New("the server answered with an HTML page, not the API (check STAMMER_BASE_URL)")
 
-// errTooDeep refuses JSON nested beyond maxDepth, so that no input can make
-// the decoder do unbounded work or recursion on values nobody reads.
-var errTooDeep = fmt.Errorf("JSON nested deeper than %d levels", maxDepth)
-
 // requestError is a failure to get a response at all (DNS, TCP, TLS,
 // timeout, refused redirect). Its message names the host, never the token;
 // Unwrap keeps context.DeadlineExceeded and context.Canceled detectable.
@@ -195,14 +193,14 @@ var wordKeys = []string{"message", "error", "errors", "detail"}
 // jsonWords extracts the human words of a JSON error body with the
 // response lexer; ok is false when the body is not JSON.
 func jsonWords(body []byte) (string, bool) {
-	lx := newLexer(bytes.NewReader(body))
-	k, err := lx.next()
+	lx := jsonlex.New(bytes.NewReader(body))
+	k, err := lx.Next()
 	if err != nil {
 		return "", false
 	}
 	s, err := words(lx, k)
 	if err == nil {
-		_, err = lx.next() // only white space may follow
+		_, err = lx.Next() // only white space may follow
 	}
 	return s, err == nil
 }
@@ -214,23 +212,23 @@ func jsonWords(body []byte) (string, bool) {
 // __all__ unprefixed, metaKeys left out); other scalars have no words.
 func words(lx *lexer, k tokKind) (string, error) {
 	if k == tStr {
-		return strings.TrimSpace(string(lx.val)), nil
+		return strings.TrimSpace(string(lx.Val)), nil
 	}
 	if k != tArr && k != tObj {
 		return "", nil
 	}
 	var found [4]string
 	var parts []string
-	for lx.more() {
+	for lx.More() {
 		var key string
 		if k == tObj {
-			kb, err := lx.key()
+			kb, err := lx.Key()
 			if err != nil {
 				return "", err
 			}
 			key = string(kb)
 		}
-		vk, err := lx.next()
+		vk, err := lx.Next()
 		if err != nil {
 			return "", err
 		}
@@ -247,7 +245,7 @@ func words(lx *lexer, k tokKind) (string, error) {
 			parts = append(parts, key+": "+s)
 		}
 	}
-	if _, err := lx.next(); err != nil {
+	if _, err := lx.Next(); err != nil {
 		return "", err
 	}
 	if s := cmp.Or(found[:]...); s != "" {

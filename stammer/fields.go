@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/stammer-mcp/stammer-mcp/jsonlex"
 )
 
 // The conversation body is undocumented. The first spelling of each field
@@ -157,16 +159,16 @@ func (b *convBuilder) finish() Conversation {
 func (b *convBuilder) field(d *decoder, kb []byte) error {
 	uses := lookup(conversationIndex(), kb)
 	if len(uses) == 0 {
-		return d.lx.skipValue()
+		return d.lx.SkipValue()
 	}
-	k, err := d.lx.next()
+	k, err := d.lx.Next()
 	if err != nil {
 		return err
 	}
 	switch k {
 	case tArr:
 		if uses[0].field != fMessages {
-			return d.lx.skipRest()
+			return d.lx.SkipRest()
 		}
 		msgs, err := d.messages()
 		if err == nil && b.have.take(uses[0]) {
@@ -175,12 +177,12 @@ func (b *convBuilder) field(d *decoder, kb []byte) error {
 		return err
 	case tObj:
 		if uses[0].field != fChatbotID {
-			return d.lx.skipRest()
+			return d.lx.SkipRest()
 		}
 		return b.chatbot(d, uses)
 	}
 	for _, u := range uses {
-		if b.set(d, u, scalar{k, d.lx.val}) {
+		if b.set(d, u, scalar{k, d.lx.Val}) {
 			b.seen = true
 		}
 	}
@@ -272,8 +274,8 @@ func (b *convBuilder) set(d *decoder, u use, v scalar) bool {
 // uuid the chatbot uuid.
 func (b *convBuilder) chatbot(d *decoder, uses []use) error {
 	b.seen = true
-	for d.lx.more() {
-		kb, err := d.lx.key()
+	for d.lx.More() {
+		kb, err := d.lx.Key()
 		if err != nil {
 			return err
 		}
@@ -281,23 +283,23 @@ func (b *convBuilder) chatbot(d *decoder, uses []use) error {
 		switch string(normKey(nb[:0], kb)) {
 		case "id", "pk", "chatbotid", "uuid", "chatbotuuid":
 		default:
-			if err := d.lx.skipValue(); err != nil {
+			if err := d.lx.SkipValue(); err != nil {
 				return err
 			}
 			continue
 		}
-		k, err := d.lx.next()
+		k, err := d.lx.Next()
 		if err != nil {
 			return err
 		}
 		for _, u := range uses {
-			b.set(d, u, scalar{k, d.lx.val})
+			b.set(d, u, scalar{k, d.lx.Val})
 		}
-		if err := d.lx.finish(k); err != nil {
+		if err := d.lx.Finish(k); err != nil {
 			return err
 		}
 	}
-	_, err := d.lx.next()
+	_, err := d.lx.Next()
 	return err
 }
 
@@ -310,13 +312,13 @@ func toInt(v scalar) (int64, bool) {
 	case tNum:
 	case tStr:
 		b = bytes.TrimSpace(b)
-		if _, ok := checkNumber(b); !ok {
+		if _, ok := jsonlex.CheckNumber(b); !ok {
 			return 0, false
 		}
 	default:
 		return 0, false
 	}
-	if n, ok := parseIntBytes(b); ok {
+	if n, ok := jsonlex.ParseInt(b); ok {
 		return n, true
 	}
 	f, err := strconv.ParseFloat(string(b), 64)

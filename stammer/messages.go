@@ -16,16 +16,16 @@ func (d *decoder) messages() ([]Message, error) {
 		clear(msgs) // the scratch must not keep texts alive
 		d.msgs = msgs[:0]
 	}()
-	for d.lx.more() {
+	for d.lx.More() {
 		had := len(msgs)
-		k, err := d.lx.next()
+		k, err := d.lx.Next()
 		if err != nil {
 			return nil, err
 		}
 		switch k {
 		case tStr:
-			if len(bytes.TrimSpace(d.lx.val)) > 0 {
-				msgs = append(msgs, Message{Role: RoleOther, Text: string(d.lx.val)})
+			if len(bytes.TrimSpace(d.lx.Val)) > 0 {
+				msgs = append(msgs, Message{Role: RoleOther, Text: string(d.lx.Val)})
 			}
 		case tObj:
 			var acc msgAcc
@@ -34,7 +34,7 @@ func (d *decoder) messages() ([]Message, error) {
 			}
 			msgs = acc.appendTo(msgs)
 		default:
-			if err := d.lx.finish(k); err != nil {
+			if err := d.lx.Finish(k); err != nil {
 				return nil, err
 			}
 		}
@@ -46,7 +46,7 @@ func (d *decoder) messages() ([]Message, error) {
 			return nil, err
 		}
 	}
-	if _, err := d.lx.next(); err != nil {
+	if _, err := d.lx.Next(); err != nil {
 		return nil, err
 	}
 	out := make([]Message, len(msgs))
@@ -67,21 +67,21 @@ type msgAcc struct {
 // A nested "data" object (LangChain's {"type","data":{"content"}}) is read
 // into the same message; the lexer's depth limit bounds that recursion.
 func (m *msgAcc) object(d *decoder) error {
-	for d.lx.more() {
-		kb, err := d.lx.key()
+	for d.lx.More() {
+		kb, err := d.lx.Key()
 		if err != nil {
 			return err
 		}
 		uses := lookup(messageIndex(), kb)
 		if len(uses) == 0 {
 			if !strings.EqualFold(string(kb), "data") {
-				err = d.lx.skipValue()
-			} else if k, err2 := d.lx.next(); err2 != nil {
+				err = d.lx.SkipValue()
+			} else if k, err2 := d.lx.Next(); err2 != nil {
 				err = err2
 			} else if k == tObj {
 				err = m.object(d)
 			} else {
-				err = d.lx.finish(k)
+				err = d.lx.Finish(k)
 			}
 			if err != nil {
 				return err
@@ -100,12 +100,12 @@ func (m *msgAcc) object(d *decoder) error {
 			}
 			continue
 		}
-		k, err := d.lx.next()
+		k, err := d.lx.Next()
 		if err != nil {
 			return err
 		}
 		if u.field == mTime {
-			if at, ok := toTime(scalar{k, d.lx.val}); ok && m.have.take(u) {
+			if at, ok := toTime(scalar{k, d.lx.Val}); ok && m.have.take(u) {
 				m.at = at
 			}
 		} else if role := roleValue(d, k, kb); role != "" {
@@ -114,11 +114,11 @@ func (m *msgAcc) object(d *decoder) error {
 				m.text[mRole] = role
 			}
 		}
-		if err := d.lx.finish(k); err != nil {
+		if err := d.lx.Finish(k); err != nil {
 			return err
 		}
 	}
-	_, err := d.lx.next()
+	_, err := d.lx.Next()
 	return err
 }
 
@@ -126,7 +126,7 @@ func (m *msgAcc) object(d *decoder) error {
 func roleValue(d *decoder, k tokKind, kb []byte) string {
 	switch k {
 	case tStr:
-		return d.intern(d.lx.val)
+		return d.intern(d.lx.Val)
 	case tTrue, tFalse:
 		var nb [32]byte
 		if (k == tTrue) == (string(normKey(nb[:0], kb)) == "isbot") {
@@ -183,13 +183,13 @@ func roleOf(s string) Role {
 // a text, content or value string. present is false for null and for
 // values with no text at all.
 func (d *decoder) text() (s string, present bool, err error) {
-	k, err := d.lx.next()
+	k, err := d.lx.Next()
 	if err != nil {
 		return "", false, err
 	}
 	switch k {
 	case tStr:
-		return string(d.lx.val), true, nil
+		return string(d.lx.Val), true, nil
 	case tObj:
 		return d.partObject()
 	case tArr:
@@ -197,14 +197,14 @@ func (d *decoder) text() (s string, present bool, err error) {
 		return "", false, nil // numbers, booleans, null: no text
 	}
 	var parts []string
-	for d.lx.more() {
-		k, err := d.lx.next()
+	for d.lx.More() {
+		k, err := d.lx.Next()
 		if err != nil {
 			return "", false, err
 		}
 		switch k {
 		case tStr:
-			parts = append(parts, string(d.lx.val))
+			parts = append(parts, string(d.lx.Val))
 		case tObj:
 			s, ok, err := d.partObject()
 			if err != nil {
@@ -214,12 +214,12 @@ func (d *decoder) text() (s string, present bool, err error) {
 				parts = append(parts, s)
 			}
 		default:
-			if err := d.lx.finish(k); err != nil {
+			if err := d.lx.Finish(k); err != nil {
 				return "", false, err
 			}
 		}
 	}
-	if _, err := d.lx.next(); err != nil {
+	if _, err := d.lx.Next(); err != nil {
 		return "", false, err
 	}
 	return strings.Join(parts, "\n"), len(parts) > 0, nil
@@ -229,30 +229,30 @@ func (d *decoder) text() (s string, present bool, err error) {
 // first text, content or value string; parts without text (images, tool
 // calls) give ok false.
 func (d *decoder) partObject() (s string, ok bool, err error) {
-	for d.lx.more() {
-		kb, err := d.lx.key()
+	for d.lx.More() {
+		kb, err := d.lx.Key()
 		if err != nil {
 			return "", false, err
 		}
 		var nb [32]byte
 		switch string(normKey(nb[:0], kb)) {
 		case "text", "content", "value":
-			k, err := d.lx.next()
+			k, err := d.lx.Next()
 			if err != nil {
 				return "", false, err
 			}
 			if k == tStr && !ok {
-				s, ok = string(d.lx.val), true
+				s, ok = string(d.lx.Val), true
 			}
-			if err := d.lx.finish(k); err != nil {
+			if err := d.lx.Finish(k); err != nil {
 				return "", false, err
 			}
 		default:
-			if err := d.lx.skipValue(); err != nil {
+			if err := d.lx.SkipValue(); err != nil {
 				return "", false, err
 			}
 		}
 	}
-	_, err = d.lx.next()
+	_, err = d.lx.Next()
 	return s, ok, err
 }

@@ -1,4 +1,4 @@
-package stammer
+package jsonlex
 
 import (
 	"bytes"
@@ -11,25 +11,25 @@ import (
 	"testing/iotest"
 )
 
-// lexTree builds a generic value from the lexer's tokens, the way
+// lexTree builds a generic value from the Lexer's tokens, the way
 // json.Unmarshal into any (with UseNumber) would, so the two can be
 // compared.
-func lexTree(l *lexer, k tokKind) (any, error) {
+func lexTree(l *Lexer, k Kind) (any, error) {
 	switch k {
-	case tStr:
-		return string(l.val), nil
-	case tNum:
-		return json.Number(string(l.val)), nil
-	case tTrue:
+	case String:
+		return string(l.Val), nil
+	case Number:
+		return json.Number(string(l.Val)), nil
+	case True:
 		return true, nil
-	case tFalse:
+	case False:
 		return false, nil
-	case tNull:
+	case Null:
 		return nil, nil
-	case tArr:
+	case Array:
 		out := []any{}
-		for l.more() {
-			k, err := l.next()
+		for l.More() {
+			k, err := l.Next()
 			if err != nil {
 				return nil, err
 			}
@@ -39,17 +39,17 @@ func lexTree(l *lexer, k tokKind) (any, error) {
 			}
 			out = append(out, v)
 		}
-		_, err := l.next()
+		_, err := l.Next()
 		return out, err
-	case tObj:
+	case Object:
 		out := map[string]any{}
-		for l.more() {
-			kb, err := l.key()
+		for l.More() {
+			kb, err := l.Key()
 			if err != nil {
 				return nil, err
 			}
 			key := string(kb)
-			k, err := l.next()
+			k, err := l.Next()
 			if err != nil {
 				return nil, err
 			}
@@ -59,27 +59,27 @@ func lexTree(l *lexer, k tokKind) (any, error) {
 			}
 			out[key] = v
 		}
-		_, err := l.next()
+		_, err := l.Next()
 		return out, err
 	}
 	return nil, errors.New("unexpected token")
 }
 
-// lexAll parses a whole document with the lexer.
+// lexAll parses a whole document with the Lexer.
 func lexAll(r io.Reader) (any, error) {
-	l := newLexer(r)
-	k, err := l.next()
+	l := New(r)
+	k, err := l.Next()
 	if err != nil {
 		return nil, err
 	}
-	if k == tEOF {
+	if k == EOF {
 		return nil, errors.New("empty")
 	}
 	v, err := lexTree(l, k)
 	if err != nil {
 		return nil, err
 	}
-	if k, err := l.next(); err != nil || k != tEOF {
+	if k, err := l.Next(); err != nil || k != EOF {
 		return nil, errors.New("trailing data")
 	}
 	return v, nil
@@ -99,7 +99,7 @@ func stdAll(b []byte) (any, bool) {
 	return v, true
 }
 
-// checkLexerAgainstStd fails when the lexer and encoding/json disagree on
+// checkLexerAgainstStd fails when the Lexer and encoding/json disagree on
 // validity or on the decoded value, reading b whole and one byte at a time
 // (which exercises every refill boundary).
 func checkLexerAgainstStd(t *testing.T, b []byte) {
@@ -107,14 +107,14 @@ func checkLexerAgainstStd(t *testing.T, b []byte) {
 	want, wantOK := stdAll(b)
 	for _, r := range []io.Reader{bytes.NewReader(b), iotest.OneByteReader(bytes.NewReader(b)), iotest.HalfReader(bytes.NewReader(b)), iotest.DataErrReader(bytes.NewReader(b))} {
 		got, err := lexAll(r)
-		if errors.Is(err, errTooDeep) {
+		if errors.Is(err, ErrTooDeep) {
 			return // deeper than our limit; encoding/json allows 10000
 		}
 		if (err == nil) != wantOK {
-			t.Fatalf("%q: lexer err = %v, encoding/json valid = %v", b, err, wantOK)
+			t.Fatalf("%q: Lexer err = %v, encoding/json valid = %v", b, err, wantOK)
 		}
 		if wantOK && !reflect.DeepEqual(got, want) {
-			t.Fatalf("%q: lexer = %#v, encoding/json = %#v", b, got, want)
+			t.Fatalf("%q: Lexer = %#v, encoding/json = %#v", b, got, want)
 		}
 	}
 }
@@ -148,24 +148,24 @@ func FuzzLexer(f *testing.F) {
 }
 
 func TestLexerDepthLimit(t *testing.T) {
-	ok := strings.Repeat("[", maxDepth) + strings.Repeat("]", maxDepth)
+	ok := strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth)
 	if _, err := lexAll(strings.NewReader(ok)); err != nil {
-		t.Errorf("depth %d refused: %v", maxDepth, err)
+		t.Errorf("depth %d refused: %v", MaxDepth, err)
 	}
-	deep := strings.Repeat("[", maxDepth+1) + strings.Repeat("]", maxDepth+1)
-	if _, err := lexAll(strings.NewReader(deep)); !errors.Is(err, errTooDeep) {
-		t.Errorf("depth %d: err = %v, want errTooDeep", maxDepth+1, err)
+	deep := strings.Repeat("[", MaxDepth+1) + strings.Repeat("]", MaxDepth+1)
+	if _, err := lexAll(strings.NewReader(deep)); !errors.Is(err, ErrTooDeep) {
+		t.Errorf("depth %d: err = %v, want ErrTooDeep", MaxDepth+1, err)
 	}
 	// Skipping counts depth too.
-	l := newLexer(strings.NewReader(`{"a": ` + deep + `}`))
-	if _, err := l.next(); err != nil {
+	l := New(strings.NewReader(`{"a": ` + deep + `}`))
+	if _, err := l.Next(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := l.key(); err != nil {
+	if _, err := l.Key(); err != nil {
 		t.Fatal(err)
 	}
-	if err := l.skipValue(); !errors.Is(err, errTooDeep) {
-		t.Errorf("skipValue: err = %v, want errTooDeep", err)
+	if err := l.SkipValue(); !errors.Is(err, ErrTooDeep) {
+		t.Errorf("skipValue: err = %v, want ErrTooDeep", err)
 	}
 }
 
@@ -194,9 +194,9 @@ func TestParseIntBytes(t *testing.T) {
 		{"9223372036854775807", 9223372036854775807, true}, {"9223372036854775808", 0, false}, {"-9223372036854775808", -9223372036854775808, true},
 		{"123456789012345678", 123456789012345678, true},
 	} {
-		got, ok := parseIntBytes([]byte(tt.in))
+		got, ok := ParseInt([]byte(tt.in))
 		if got != tt.want || ok != tt.ok {
-			t.Errorf("parseIntBytes(%q) = %d, %v; want %d, %v", tt.in, got, ok, tt.want, tt.ok)
+			t.Errorf("ParseInt(%q) = %d, %v; want %d, %v", tt.in, got, ok, tt.want, tt.ok)
 		}
 	}
 }
