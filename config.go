@@ -19,6 +19,8 @@ import (
 	"github.com/stammer-mcp/stammer-mcp/mcphttp"
 	"github.com/stammer-mcp/stammer-mcp/stammer"
 	"github.com/stammer-mcp/stammer-mcp/tools"
+
+	"github.com/stammer-mcp/stammer-mcp/redact"
 )
 
 // buildVersion is set by release builds with
@@ -459,12 +461,12 @@ func newLogger(w io.Writer, level slog.Level, secrets ...string) *slog.Logger {
 
 // redactor replaces the secrets (the API token, the HTTP bearer token),
 // wherever they appear in a logged value or message, in any case or
-// encoding (stammer.Redactor), with "[REDACTED]". It is the last line of
+// encoding (redact.Redactor), with "[REDACTED]". It is the last line of
 // defence: the code never logs a secret on purpose, and upstream text is
 // redacted before it is logged; the capital letters show in a log that
 // this line was needed.
 func redactor(secrets ...string) func([]string, slog.Attr) slog.Attr {
-	r := stammer.NewRedactor(secrets...).WithMark("[REDACTED]")
+	r := redact.New(secrets...).WithMark("[REDACTED]")
 	return func(_ []string, a slog.Attr) slog.Attr {
 		if !r.Active() {
 			return a

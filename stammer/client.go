@@ -14,6 +14,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/stammer-mcp/stammer-mcp/redact"
 )
 
 // DefaultTimeout bounds one call (all its requests, including reading and
@@ -119,7 +121,7 @@ type Client struct {
 	backoff   time.Duration
 	maxPages  int
 	// red removes the token from every text that leaves the client.
-	red    *Redactor
+	red    *redact.Redactor
 	onWait func(time.Duration)
 	// lim holds the bounds shared by every call of this client.
 	lim *limits
@@ -147,7 +149,7 @@ func New(cfg Config) (*Client, error) {
 		retries:   max(cfg.MaxRetries, 0),
 		backoff:   cfg.RetryBackoff,
 		maxPages:  cfg.MaxPages,
-		red:       NewRedactor(token),
+		red:       redact.New(token),
 		onWait:    cfg.RetryAfter,
 	}
 	if c.backoff <= 0 {
@@ -270,7 +272,7 @@ func hostPort(scheme, host string) string {
 }
 
 // Redact removes the token from s, in any case or encoding (see
-// Redactor): for callers that show upstream text, such as conversation
+// redact.Redactor): for callers that show upstream text, such as conversation
 // content, which the client returns as the API sent it.
 func (c *Client) Redact(s string) string { return c.red.Redact(s) }
 

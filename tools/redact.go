@@ -10,7 +10,7 @@ import (
 )
 
 // redactor is the part of the Stammer client that removes its token from
-// text (stammer.Redactor: any case, URL- or base64-encoded).
+// text (redact.Redactor: any case, URL- or base64-encoded).
 type redactor interface{ Redact(string) string }
 
 // redactResults is the last step of every tool call: whatever a handler

@@ -1,4 +1,7 @@
-package stammer
+// Package redact removes secrets (the Stammer API token, the HTTP bearer
+// token) from text that leaves the process, in any case and in the
+// encodings a server or a library may put them in.
+package redact
 
 import (
 	"cmp"
@@ -10,8 +13,8 @@ import (
 	"strings"
 )
 
-// RedactedMark replaces a secret wherever Redact finds one.
-const RedactedMark = "[redacted]"
+// Mark replaces a secret wherever Redact finds one.
+const Mark = "[redacted]"
 
 // minLongSecret is the length from which a secret is redacted wherever it
 // appears, in any case and in its encoded forms. A shorter one (a test
@@ -31,7 +34,7 @@ const minPartial = 4
 // It is safe for concurrent use.
 type Redactor struct {
 	secrets []secret
-	mark    string // "" means RedactedMark
+	mark    string // "" means Mark
 }
 
 // secret is one secret and the forms it is searched in.
@@ -47,9 +50,9 @@ type secret struct {
 	exact []string
 }
 
-// NewRedactor returns a Redactor for the given secrets; empty ones are
+// New returns a Redactor for the given secrets; empty ones are
 // ignored.
-func NewRedactor(secrets ...string) *Redactor {
+func New(secrets ...string) *Redactor {
 	r := &Redactor{}
 	for _, s := range secrets {
 		if s == "" {
@@ -117,7 +120,7 @@ func (r *Redactor) WithMark(mark string) *Redactor {
 func (r *Redactor) Active() bool { return r != nil && len(r.secrets) > 0 }
 
 // Redact returns s with every occurrence of a secret replaced by
-// RedactedMark: in any letter case, URL-, JSON- or base64-encoded (for
+// Mark: in any letter case, URL-, JSON- or base64-encoded (for
 // secrets of at least 16 characters), and a prefix of one cut short by an
 // ellipsis.
 func (r *Redactor) Redact(s string) string {
@@ -138,7 +141,7 @@ func (r *Redactor) Redact(s string) string {
 			end = max(end, spans[i][1])
 		}
 		b.WriteString(s[at:start])
-		b.WriteString(cmp.Or(r.mark, RedactedMark))
+		b.WriteString(cmp.Or(r.mark, Mark))
 		at = end
 	}
 	b.WriteString(s[at:])

@@ -1,4 +1,4 @@
-package stammer
+package redact
 
 import (
 	"encoding/base64"
@@ -9,7 +9,7 @@ import (
 
 func TestRedactorFindsEveryForm(t *testing.T) {
 	const tok = "Ab3dEf9hIj2kLm5nOp7qRs1tUv4wXy8z/+Q="
-	r := NewRedactor(tok)
+	r := New(tok)
 	b64 := func(prefix string) string { return base64.StdEncoding.EncodeToString([]byte(prefix + tok + " tail")) }
 	cases := map[string]string{
 		"exact":              "Invalid token " + tok + ".",
@@ -29,7 +29,7 @@ func TestRedactorFindsEveryForm(t *testing.T) {
 	}
 	for name, in := range cases {
 		out := r.Redact(in)
-		if !strings.Contains(out, RedactedMark) {
+		if !strings.Contains(out, Mark) {
 			t.Errorf("%s: nothing redacted in %q", name, out)
 		}
 		low := strings.ToLower(out)
@@ -51,7 +51,7 @@ func TestRedactorFindsEveryForm(t *testing.T) {
 }
 
 func TestRedactorShortSecretsOnlyWhole(t *testing.T) {
-	r := NewRedactor("x", "abc123")
+	r := New("x", "abc123")
 	if got := r.Redact("the xylophone was abc1234 but ABC123 and x."); got != "the xylophone was abc1234 but [redacted] and [redacted]." {
 		t.Errorf("short secrets: %q", got)
 	}
@@ -59,14 +59,14 @@ func TestRedactorShortSecretsOnlyWhole(t *testing.T) {
 	if got := none.Redact("abc"); got != "abc" || none.Active() {
 		t.Errorf("nil redactor: %q", got)
 	}
-	if NewRedactor("", "").Active() {
+	if New("", "").Active() {
 		t.Error("empty secrets make an active redactor")
 	}
 }
 
 func TestRedactorKeepsUTF8Offsets(t *testing.T) {
 	const tok = "stt_CANARY_0123456789abcdef"
-	r := NewRedactor(tok)
+	r := New(tok)
 	in := "Olá İstanbul ß " + strings.ToUpper(tok) + " — ünïcödé"
 	if got, want := r.Redact(in), "Olá İstanbul ß [redacted] — ünïcödé"; got != want {
 		t.Errorf("got %q, want %q", got, want)
