@@ -111,6 +111,11 @@ func TestFuzzSeedsCoverBothOutcomes(t *testing.T) {
 	if valid.IsError || !invalid.IsError || len(r.fake.Requests()) != 1 {
 		t.Errorf("valid: %v, invalid: %v, %d requests", valid.IsError, invalid.IsError, len(r.fake.Requests()))
 	}
+	// The fake records the status when its handler returns, which can be
+	// just after the client has read the whole body.
+	for end := time.Now().Add(2 * time.Second); r.fake.Requests()[0].Status == 0 && time.Now().Before(end); {
+		time.Sleep(time.Millisecond)
+	}
 	if r.fake.Requests()[0].Status != 200 || stammertest.DefaultToken == leakToken {
 		t.Error("the fake did not record the answer")
 	}
