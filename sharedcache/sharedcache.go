@@ -233,26 +233,38 @@ func (c *Cache) List(ctx context.Context, scope string, q stammer.Query, fetch f
 	}
 }
 
-// lookup reads the entry and the too-large marker of k in one round trip.
-// A corrupt entry is logged, deleted and reported as a miss.
+// lookup reads the entry and the too-large marker of k: first their
+// sizes, in one round trip within opTimeout, then an entry that exists
+// within a time in proportion to its size, so that a slow server costs a
+// miss little. A corrupt entry is logged, deleted and reported as a miss.
 func (c *Cache) lookup(ctx context.Context, k keys) (*stammer.ListResult, time.Time, string, error) {
-	var vals []any
-	_, err := c.command(ctx, opTimeout+time.Duration(c.maxEntry/transferRate)*time.Second, func(ctx context.Context) error {
-		var err error
-		vals, err = c.rdb.MGet(ctx, k.entry, k.local).Result()
+	var size, local *redis.IntCmd
+	if _, err := c.command(ctx, opTimeout, func(ctx context.Context) error {
+		_, err := c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			size, local = p.StrLen(ctx, k.entry), p.Exists(ctx, k.local)
+			return nil
+		})
 		return err
-	})
-	if err != nil {
+	}); err != nil {
 		return nil, time.Time{}, "", err
 	}
-	if s, ok := vals[1].(string); ok && s != "" {
+	if local.Val() > 0 {
 		return nil, time.Time{}, "local", nil
 	}
-	data, ok := vals[0].(string)
-	if !ok {
+	n := size.Val()
+	if n == 0 || n > c.maxEntry {
 		return nil, time.Time{}, "", nil
 	}
-	res, at, err := decode([]byte(data), c.maxDecoded)
+	var data []byte
+	found, err := c.command(ctx, opTimeout+time.Duration(n)*time.Second/transferRate, func(ctx context.Context) error {
+		var err error
+		data, err = c.rdb.Get(ctx, k.entry).Bytes()
+		return err
+	})
+	if err != nil || !found {
+		return nil, time.Time{}, "", err // expired between the two: a miss
+	}
+	res, at, err := decode(data, c.maxDecoded)
 	if err != nil {
 		c.log.Warn("shared cache: ignoring an entry that does not decode", "error", err)
 		c.command(ctx, opTimeout, func(ctx context.Context) error { return c.rdb.Del(ctx, k.entry).Err() })
@@ -329,7 +341,7 @@ func (c *Cache) store(ctx context.Context, k keys, res *stammer.ListResult, at t
 	}
 	if err == nil {
 		var stored bool
-		_, err = c.command(ctx, opTimeout+time.Duration(int64(len(data))/transferRate)*time.Second, func(ctx context.Context) error {
+		_, err = c.command(ctx, opTimeout+time.Duration(len(data))*time.Second/transferRate, func(ctx context.Context) error {
 			n, err := storeScript.Run(ctx, c.rdb, []string{k.entry, keyPrefix + "index", keyPrefix + "sizes"},
 				data, left.Milliseconds(), c.maxBytes).Int()
 			stored = n == 1

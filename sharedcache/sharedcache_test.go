@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"os"
 	"reflect"
 	"strconv"
 	"strings"
@@ -449,4 +450,48 @@ func (l *logBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
+}
+
+// aclRules is the ACL user the README recommends, word for word: only the
+// cache's keys, only the commands it sends (its scripts' included).
+const aclRules = "on resetkeys ~stammer-mcp:* resetchannels -@all +@connection +get +set +strlen +exists +del +eval +evalsha +pexpire +pttl +time +zadd +zrangebyscore +zremrangebyscore +hget +hset +hdel +hvals"
+
+// TestACLUserSuffices: a user limited as the README says can do all the
+// cache does (sharing, locking, the size bound, Retry-After) without a
+// single refusal.
+func TestACLUserSuffices(t *testing.T) {
+	r := newRig(t)
+	r.srv.Do(t, append([]string{"ACL", "SETUSER", "stammer-mcp", ">acl-test-password"}, strings.Fields(aclRules)...)...)
+	url := strings.Replace(r.srv.URL, "redis://", "redis://stammer-mcp:acl-test-password@", 1)
+	acl := func(c *Config) { c.URL = url }
+	a, b := r.replica(t, acl), r.replica(t, acl)
+	up := &upstream{res: answer(t, 20)}
+	a.RateLimited(10 * time.Millisecond)
+	if _, _, err := a.List(context.Background(), "", q17, up.fetch); err != nil {
+		t.Fatal(err)
+	}
+	a.pending.Wait()
+	if _, _, err := b.List(context.Background(), "", q17, up.fetch); err != nil {
+		t.Fatal(err)
+	}
+	if n := up.calls.Load(); n != 1 {
+		t.Errorf("%d fetches with the ACL user, want 1", n)
+	}
+	for _, bad := range []string{"unavailable", "keeping an answer", "NOPERM", "does not decode"} {
+		if strings.Contains(r.log.String(), bad) {
+			t.Errorf("the ACL user was refused something (%q):\n%s", bad, r.log)
+		}
+	}
+}
+
+// TestReadmeACL: the README recommends exactly the rules tested above.
+func TestReadmeACL(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "ACL SETUSER stammer-mcp >a-long-random-password " + aclRules
+	if !strings.Contains(string(readme), want) {
+		t.Errorf("README.md lacks the tested ACL rules:\n%s", want)
+	}
 }
