@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/stammer-mcp/stammer-mcp/sharedcache/cachetest"
 	"github.com/stammer-mcp/stammer-mcp/stammer/stammertest"
@@ -29,7 +30,8 @@ const (
 
 // sharedResult is the shared cache measurement at one K.
 type sharedResult struct {
-	fetched    sample // A's first call: fetched upstream, then stored
+	fetched    sample // A's first call: fetched upstream (stored after)
+	publish    sample // from A's answer to the entry being readable
 	fromShared sample // B's first call, a next page, from the shared cache
 	fromLocal  sample // B's second call, the page after, from its own cache
 	stored     sample // growth of the server's used_memory, bytes
@@ -98,7 +100,26 @@ func (b *bench) sharedRun(ctx context.Context, fake *stammertest.Server, r *kRes
 			return err
 		}
 	}
-	if err := replica("stammer-mcp replica A", timed(firstArgs, &s.fetched), rss(&s.rssA)); err != nil {
+	// A publishes in the background: wait for the entry before stopping
+	// A (which would cut the publishing short), and time it.
+	published := func(p *proc) error {
+		start := time.Now()
+		for {
+			keys, err := b.cache.Command("KEYS", "stammer-mcp:*:e:*")
+			if err != nil {
+				return fmt.Errorf("shared cache: KEYS: %w", err)
+			}
+			if keys == "*1" {
+				s.publish.addDuration(time.Since(start))
+				return nil
+			}
+			if time.Since(start) > b.o.timeout {
+				return fmt.Errorf("shared cache: replica A stored no entry within %s (KEYS answered %s)", b.o.timeout, keys)
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+	}
+	if err := replica("stammer-mcp replica A", timed(firstArgs, &s.fetched), published, rss(&s.rssA)); err != nil {
 		return err
 	}
 	used, err := b.usedMemory()
@@ -138,14 +159,14 @@ func (b *bench) sharedReport(w *strings.Builder) {
 		fmt.Fprintf(w, "Not measured: neither valkey-server nor redis-server is on PATH.\n")
 		return
 	}
-	fmt.Fprintf(w, "Two fresh stammer-mcp processes and %s on loopback, emptied before each repetition. Replica A's first call fetches the answer, returns it, and stores it in the background (*fetched, A*); replica B, after one unmeasured call of another query (its first-call costs), asks for the next page (`offset` 20) of A's query and reads it from the shared cache (*paged, shared*: read, decompressed, decoded; B makes no request for it, checked); B's next call (`offset` 40) is served by its in-process cache (*paged, in-process*). *fetched* is stammer-mcp's first call without a shared cache, from the latency table. *stored* is the growth of the server's `used_memory`. RSS is each replica's peak after its calls.\n\n", "`"+filepath.Base(cachetest.Binary())+"`")
-	t := &table{head: []string{"K", "raw body", "fetched", "fetched (A)", "**paged, shared (B)**", "paged, in-process (B)", "fetched ÷ shared", "shared ÷ in-process", "stored", "RSS A", "RSS B", "RSS, no shared cache"}}
+	fmt.Fprintf(w, "Two fresh stammer-mcp processes and %s on loopback, emptied before each repetition. Replica A's first call fetches the answer, returns it (*fetched, A*), and stores it in the background (*published* after the answer: until the entry is readable); replica B, after one unmeasured call of another query (its first-call costs), asks for the next page (`offset` 20) of A's query and reads it from the shared cache (*paged, shared*: read, decompressed, decoded; B makes no request for it, checked); B's next call (`offset` 40) is served by its in-process cache (*paged, in-process*). *fetched* is stammer-mcp's first call without a shared cache, from the latency table. *stored* is the growth of the server's `used_memory`. RSS is each replica's peak after its calls.\n\n", "`"+filepath.Base(cachetest.Binary())+"`")
+	t := &table{head: []string{"K", "raw body", "fetched", "fetched (A)", "published", "**paged, shared (B)**", "paged, in-process (B)", "fetched ÷ shared", "shared ÷ in-process", "stored", "RSS A", "RSS B", "RSS, no shared cache"}}
 	for _, r := range b.perK {
 		s := r.shared
 		if s == nil {
 			continue
 		}
-		t.add(fmtInt(r.k), fmtBytes(float64(r.body)), durCell(r.oursFirst), durCell(s.fetched), durCell(s.fromShared), durCell(s.fromLocal),
+		t.add(fmtInt(r.k), fmtBytes(float64(r.body)), durCell(r.oursFirst), durCell(s.fetched), durCell(s.publish), durCell(s.fromShared), durCell(s.fromLocal),
 			ratio(r.oursFirst.median(), s.fromShared.median()), ratio(s.fromShared.median(), s.fromLocal.median()),
 			fmtBytes(s.stored.median()), bytesCell(s.rssA), bytesCell(s.rssB), bytesCell(r.oursRSS))
 	}

@@ -1,12 +1,15 @@
 package sharedcache
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/klauspost/compress/zstd"
 
@@ -32,16 +35,17 @@ const (
 // it stores a tenth of the encoding (DEFLATE at its fastest: 28 %), and
 // compresses 3 times and decompresses 5 times as fast as compress/flate
 // (measured with klauspost/compress v1.20.4 on this project's 2-core
-// machine; see BenchmarkCodec for the codec as a whole). The encoder and
-// decoders are made on first use, not at start-up.
+// machine; see BenchmarkCodec for the codec as a whole). Encoders are
+// pooled, decoders kept per size limit; both are made on first use, not
+// at start-up.
 var (
-	zstdEncoder = sync.OnceValue(func() *zstd.Encoder {
-		e, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest))
+	zstdEncoders = sync.Pool{New: func() any {
+		e, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
 		if err != nil {
 			panic(err) // only for invalid options
 		}
 		return e
-	})
+	}}
 	zstdDecoders sync.Map // limit (int64) → *zstd.Decoder
 )
 
@@ -62,16 +66,34 @@ func zstdDecoder(limit int64) *zstd.Decoder {
 // treats it as a miss.
 var errCorrupt = errors.New("corrupt shared cache entry")
 
-// encode serialises res with when it was fetched.
+// encode serialises res with when it was fetched. The encoding is
+// streamed into the compressor, never held whole: a first pass counts its
+// size, which the header and the zstd frame declare.
 func encode(res *stammer.ListResult, at time.Time) []byte {
-	var raw encoder
-	raw.result(res)
-	var hdr encoder
-	hdr.b = append(hdr.b, magic...)
-	hdr.b = append(hdr.b, formatVersion)
+	var count encoder
+	count.result(res)
+	var out bytes.Buffer
+	out.Grow(int(count.n/8) + 64)
+	hdr := encoder{w: bufio.NewWriterSize(&out, 32)}
+	hdr.write([]byte(magic))
+	hdr.write([]byte{formatVersion})
 	hdr.uvarint(uint64(max(at.UnixMilli(), 0)))
-	hdr.uvarint(uint64(len(raw.b)))
-	return zstdEncoder().EncodeAll(raw.b, hdr.b)
+	hdr.uvarint(uint64(count.n))
+	hdr.w.Flush()
+	zw := zstdEncoders.Get().(*zstd.Encoder)
+	defer zstdEncoders.Put(zw)
+	zw.ResetContentSize(&out, count.n)
+	e := encoder{w: bufio.NewWriterSize(zw, 64<<10)}
+	e.result(res)
+	// Writes to a bytes.Buffer cannot fail; a size that differs from the
+	// count would, and is a bug.
+	if err := e.w.Flush(); err != nil {
+		panic(err)
+	}
+	if err := zw.Close(); err != nil {
+		panic(err)
+	}
+	return out.Bytes()
 }
 
 // decode reverses encode. limit bounds the decompressed size, so a forged
@@ -87,9 +109,10 @@ func decode(data []byte, limit int64) (*stammer.ListResult, time.Time, error) {
 		return nil, time.Time{}, errCorrupt
 	}
 	// The frame must declare the same size, so the decoder allocates
-	// exactly that, and a forged frame cannot make it allocate more.
+	// exactly that, and a forged frame cannot make it allocate more. (The
+	// encoder leaves the size out of frames under 256 bytes.)
 	var h zstd.Header
-	if err := h.Decode(d.b); err != nil || !h.HasFCS || h.FrameContentSize != size {
+	if err := h.Decode(d.b); err != nil || h.HasFCS && h.FrameContentSize != size || !h.HasFCS && size > 1<<10 {
 		return nil, time.Time{}, fmt.Errorf("%w: bad frame header", errCorrupt)
 	}
 	raw, err := zstdDecoder(limit).DecodeAll(d.b, make([]byte, 0, size))
@@ -99,8 +122,9 @@ func decode(data []byte, limit int64) (*stammer.ListResult, time.Time, error) {
 	if uint64(len(raw)) != size {
 		return nil, time.Time{}, fmt.Errorf("%w: %d bytes, declared %d", errCorrupt, len(raw), size)
 	}
-	// One string holds all the text; every field is a slice of it.
-	d = decoder{b: raw, s: string(raw)}
+	// One string holds all the text; every field is a slice of it. raw is
+	// never written again, so it can back the string without a copy.
+	d = decoder{b: raw, s: unsafe.String(unsafe.SliceData(raw), len(raw))}
 	res := d.result()
 	if d.err != nil {
 		return nil, time.Time{}, d.err
@@ -111,12 +135,31 @@ func decode(data []byte, limit int64) (*stammer.ListResult, time.Time, error) {
 	return res, time.UnixMilli(int64(ms)), nil
 }
 
-// encoder appends the fields of a result to b.
-type encoder struct{ b []byte }
+// encoder writes the fields of a result to w, or, with w nil, only
+// counts their bytes in n.
+type encoder struct {
+	w   *bufio.Writer
+	n   int64
+	tmp [binary.MaxVarintLen64]byte
+}
 
-func (e *encoder) uvarint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
-func (e *encoder) varint(v int64)   { e.b = binary.AppendVarint(e.b, v) }
-func (e *encoder) str(s string)     { e.uvarint(uint64(len(s))); e.b = append(e.b, s...) }
+func (e *encoder) write(p []byte) {
+	e.n += int64(len(p))
+	if e.w != nil {
+		e.w.Write(p)
+	}
+}
+
+func (e *encoder) uvarint(v uint64) { e.write(binary.AppendUvarint(e.tmp[:0], v)) }
+func (e *encoder) varint(v int64)   { e.write(binary.AppendVarint(e.tmp[:0], v)) }
+
+func (e *encoder) str(s string) {
+	e.uvarint(uint64(len(s)))
+	e.n += int64(len(s))
+	if e.w != nil {
+		e.w.WriteString(s)
+	}
+}
 
 // time writes 0 for the zero time, else the nanoseconds (shifted, low bit
 // set) and the Unix seconds. Decoded times are UTC, as the client's are.
@@ -261,7 +304,9 @@ func (d *decoder) result() *stammer.ListResult {
 		Truncated:    stammer.Truncation(d.str()),
 	}
 	// A conversation takes at least 12 bytes, a message 3.
-	r.Conversations = make([]stammer.Conversation, d.count(12))
+	if n := d.count(12); n > 0 {
+		r.Conversations = make([]stammer.Conversation, n)
+	}
 	all := make([]stammer.Message, d.count(3))
 	for i := range r.Conversations {
 		c := &r.Conversations[i]

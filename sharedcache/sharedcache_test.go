@@ -1,6 +1,7 @@
 package sharedcache
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -14,6 +15,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/stammer-mcp/stammer-mcp/sharedcache/cachetest"
 	"github.com/stammer-mcp/stammer-mcp/stammer"
@@ -48,6 +51,14 @@ func normalised(r *stammer.ListResult) *stammer.ListResult {
 		}
 	}
 	return &cp
+}
+
+func TestCodecRoundTripEmpty(t *testing.T) {
+	res := &stammer.ListResult{Count: -1, Shape: "envelope", Pages: 1}
+	got, _, err := decode(encode(res, time.Now()), 1<<20)
+	if err != nil || !reflect.DeepEqual(got, res) {
+		t.Fatalf("empty answer: %+v, %v", got, err)
+	}
 }
 
 func TestCodecRoundTrip(t *testing.T) {
@@ -90,16 +101,26 @@ func TestDecodeRejectsDamage(t *testing.T) {
 		bad[i] ^= 0x55
 		decode(bad, 1<<30) // must not panic; some flips are harmless
 	}
-	// A raw payload that lies about its counts.
-	var e encoder
+	// A payload that lies about its counts, in a well-formed entry.
+	var raw bytes.Buffer
+	e := encoder{w: bufio.NewWriter(&raw)}
 	e.result(&stammer.ListResult{Conversations: make([]stammer.Conversation, 3)})
-	raw := e.b
-	raw[len(raw)-1-3*12] = 0x7f // the message total, now 127 with no messages
-	hdr := encoder{b: []byte(magic + string(rune(formatVersion)))}
-	hdr.uvarint(1)
-	hdr.uvarint(uint64(len(raw)))
-	if _, _, err := decode(zstdEncoder().EncodeAll(raw, hdr.b), 1<<30); !errors.Is(err, errCorrupt) {
-		t.Errorf("forged counts: %v, want errCorrupt", err)
+	e.w.Flush()
+	forged := raw.Bytes()
+	forged[len(forged)-1-3*12] = 0x7f // the message total, now 127 with no messages
+	var hdr bytes.Buffer
+	h := encoder{w: bufio.NewWriter(&hdr)}
+	h.write([]byte(magic))
+	h.write([]byte{formatVersion})
+	h.uvarint(1)
+	h.uvarint(uint64(len(forged)))
+	h.w.Flush()
+	zw := zstdEncoders.Get().(*zstd.Encoder)
+	zw.ResetContentSize(&hdr, int64(len(forged)))
+	zw.Write(forged)
+	zw.Close()
+	if _, _, err := decode(hdr.Bytes(), 1<<30); !errors.Is(err, errCorrupt) || !strings.Contains(err.Error(), "bad length") {
+		t.Errorf("forged counts: %v, want errCorrupt for a bad length", err)
 	}
 }
 
