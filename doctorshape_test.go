@@ -70,14 +70,14 @@ func doctorShapeOfFile(t *testing.T, name string) ([]byte, int, string) {
 // Expected decoder uses, by style: what the report must say of each key.
 var (
 	turnsUses = map[string]string{
-		"id": "conversation id or conversation uuid", "uuid": "conversation uuid", "conversation_number": "conversation number",
-		"chatbot_id": "chatbot id or chatbot uuid", "chatbot_uuid": "chatbot uuid", "user_key": "end user key",
+		"id": "conversation id", "uuid": "conversation uuid", "conversation_number": "conversation number",
+		"chatbot_id": "chatbot id", "chatbot_uuid": "chatbot uuid", "user_key": "end user key",
 		"source_platform": "source platform", "is_active": "live or deleted", "created_at": "created at",
 		"updated_at": "updated at", "messages": "messages",
 	}
 	altUses = map[string]string{
-		"id": "conversation id or conversation uuid", "uuid": "conversation uuid", "conversation_id": "conversation uuid or conversation number",
-		"chatbot": "chatbot id or chatbot uuid", "chatbot_uuid": "chatbot uuid", "user_id": "end user key",
+		"id": "conversation id", "uuid": "conversation uuid", "conversation_id": "conversation number",
+		"chatbot": "chatbot id", "chatbot_uuid": "chatbot uuid", "user_id": "end user key",
 		"platform": "source platform", "deleted": "live or deleted", "created": "created at",
 		"updated": "updated at", "chat_history": "messages",
 	}
@@ -155,7 +155,7 @@ func TestDoctorShapeOfAnUnknownShape(t *testing.T) {
 	}
 	items := listAt(t, body, []string{"data", "conversations"})
 	checkSection(t, out, "Conversations:", items, map[string]string{
-		"pk": "conversation id", "conversationUuid": "conversation uuid", "conversation_id": "conversation uuid or conversation number",
+		"pk": "conversation id", "conversationUuid": "conversation uuid", "conversation_id": "conversation number",
 		"chatbot": "chatbot id or chatbot uuid", "customer": "ignored", "contacts": "ignored",
 		"channel": "source platform", "source": "source platform",
 		"status": "ignored", "rating": "ignored", "tags": "ignored", "createdAt": "created at",

@@ -253,7 +253,7 @@ func (p *reporter) use(lv level, key string, f *Node) (fills []string, use strin
 		}
 		return nil, "ignored"
 	}
-	fills = strings.Split(names, " or ")
+	fills = narrow(strings.Split(names, " or "), f)
 	words := make([]string, len(fills))
 	for i, name := range fills {
 		words[i] = cmp.Or(fieldWords[name], name)
@@ -262,6 +262,27 @@ func (p *reporter) use(lv level, key string, f *Node) (fills []string, use strin
 		p.msgs, p.msgsPath = f.Elem, strings.TrimPrefix(p.base+"."+key+"[]", ".")
 	}
 	return fills, strings.Join(words, " or ")
+}
+
+// narrow drops, of the fields a key may fill, those its values cannot:
+// the decoder fills a uuid field only from a uuid (36 characters), and
+// any other only from a number or numeric text (which 36 characters
+// cannot be: it would not fit in 64 bits). A key whose values fit both
+// keeps both.
+func narrow(fills []string, f *Node) []string {
+	strs := f.Kinds[String] > 0
+	uuid := strs && f.StrMin <= 36 && 36 <= f.StrMax
+	other := f.Kinds[Int]+f.Kinds[Float] > 0 || strs && (f.StrMin != 36 || f.StrMax != 36)
+	var kept []string
+	for _, name := range fills {
+		if isUUID := strings.Contains(name, "UUID"); isUUID && uuid || !isUUID && other {
+			kept = append(kept, name)
+		}
+	}
+	if len(kept) == 0 {
+		return fills
+	}
+	return kept
 }
 
 // note collects the time layouts and source platforms seen at path, whose
