@@ -278,6 +278,23 @@ func TestPolicy(t *testing.T) {
 					t.Errorf("prompt for chatbot %d: want the policy error, got %v", b.ID, err)
 				}
 			}
+			// Every tool the server lists (tools added later included),
+			// called without a chatbot: whatever it answers joins what the
+			// leak check below reads.
+			tl, err := u.s.c.ListTools(t.Context(), mcp.ListToolsRequest{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tool := range tl.Tools {
+				schema, _ := json.Marshal(tool.InputSchema)
+				raw, _ := json.Marshal(tool)
+				args := map[string]any{}
+				if strings.Contains(string(schema)+string(raw), "onlyDeletedConversations") {
+					args["onlyDeletedConversations"] = false
+				}
+				text, _ := u.s.call(tool.Name, args)
+				got(text)
+			}
 			// Zero rows leak: no conversation of another chatbot appears
 			// in anything the user received.
 			all := strings.Join(received, "\n")
@@ -288,7 +305,7 @@ func TestPolicy(t *testing.T) {
 				}
 			}
 			for _, b := range u.others {
-				for _, pat := range []string{fmt.Sprintf(`"chatbot_id":%d`, b.ID), fmt.Sprintf("bot %d ", b.ID)} {
+				for _, pat := range []string{fmt.Sprintf(`"chatbot_id":%d`, b.ID), fmt.Sprintf("bot %d ", b.ID), plainName(b.Name)} {
 					if i := strings.Index(all, pat); i >= 0 {
 						leaks++
 						t.Logf("leak: %s", all[max(0, i-300):min(len(all), i+100)])
@@ -385,4 +402,14 @@ func TestPolicyReloadsOnChange(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// plainName is the start of a chatbot's name up to the first character
+// that JSON escapes or that is not plain text, so it can be found in
+// marshalled results.
+func plainName(name string) string {
+	if i := strings.IndexAny(name, "&–(<>"); i >= 0 {
+		name = name[:i]
+	}
+	return strings.TrimSpace(name)
 }
