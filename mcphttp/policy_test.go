@@ -4,11 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,7 +27,7 @@ import (
 )
 
 // policyReplica serves MCP with OAuth and the access policy in path.
-func policyReplica(t *testing.T, fake *stammertest.Server, is *testIssuer, store *policy.Store) (string, string) {
+func policyReplica(t *testing.T, fake *stammertest.Server, is *testIssuer, store *policy.Store, logs io.Writer) (string, string) {
 	t.Helper()
 	hs := httptest.NewUnstartedServer(nil)
 	resource := "http://" + hs.Listener.Addr().String() + "/mcp"
@@ -32,7 +35,8 @@ func policyReplica(t *testing.T, fake *stammertest.Server, is *testIssuer, store
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := tools.NewServer("stammer-mcp", "test", tools.Deps{Client: sc, Policy: store})
+	logger := slog.New(slog.NewTextHandler(logs, nil))
+	srv, err := tools.NewServer("stammer-mcp", "test", tools.Deps{Client: sc, Policy: store, Logger: logger})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,13 +143,15 @@ func TestPolicy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	url, resource := policyReplica(t, fake, is, store)
+	var logs syncBuffer
+	url, resource := policyReplica(t, fake, is, store, &logs)
 	token := func(sub, email string, groups ...string) string {
 		c := is.claims(resource)
 		c["sub"], c["email"], c["groups"] = sub, email, groups
 		return is.sign(c)
 	}
-	ana := connectAs(t, url, token("u-ana", "ana@agency.example"))
+	anaToken := token("u-ana", "ana@agency.example")
+	ana := connectAs(t, url, anaToken)
 	bruno := connectAs(t, url, token("u-bruno", "bruno@agency.example", "staff", "trattoria"))
 	nobody := connectAs(t, url, token("u-eve", "eve@agency.example", "staff"))
 	ops := connectAs(t, url, token("ops", ""))
@@ -318,6 +324,31 @@ func TestPolicy(t *testing.T) {
 		})
 	}
 
+	t.Run("audit lines", func(t *testing.T) {
+		out := logs.String()
+		for _, want := range []string{
+			`msg="tool call" tool=list_conversations subject=u-ana auth=oauth chatbots="chatbot_id 42"`,
+			`msg="resource read" subject=u-ana auth=oauth uri=stammer://chatbots/42/`,
+			`msg=prompt subject=u-bruno auth=oauth prompt=conversation_report chatbots="chatbot 17"`,
+			`subject=u-ana auth=oauth chatbots="none named: chatbot_id 17; or chatbot_uuid ` + realty.UUID,
+		} {
+			if !strings.Contains(out, want) {
+				t.Errorf("no audit line with %s", want)
+			}
+		}
+		for _, line := range strings.Split(out, "\n") {
+			if strings.Contains(line, "chatbots=\"chatbot_id 42\"") && strings.Contains(line, "subject=u-ana") && !strings.Contains(line, "status=denied") {
+				t.Errorf("a refused call is not logged as denied: %s", line)
+			}
+			if strings.Contains(line, "stammer://chatbots/101/") && !strings.Contains(line, "status=denied") {
+				t.Errorf("a refused resource read is not logged as denied: %s", line)
+			}
+		}
+		if strings.Contains(out, anaToken) || strings.Contains(out, strings.Split(anaToken, ".")[2]) {
+			t.Error("a token is in the log")
+		}
+	})
+
 	t.Run("a caller in no rule reads nothing", func(t *testing.T) {
 		text, isErr := nobody.call("list_conversations", map[string]any{"onlyDeletedConversations": false})
 		if !isErr || !strings.Contains(text, "no chatbots") {
@@ -402,6 +433,24 @@ func TestPolicyReloadsOnChange(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// syncBuffer is a log destination shared by concurrent handlers.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // plainName is the start of a chatbot's name up to the first character

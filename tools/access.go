@@ -3,12 +3,18 @@ package tools
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/stammer-mcp/stammer-mcp/auth"
 	"github.com/stammer-mcp/stammer-mcp/policy"
 	"github.com/stammer-mcp/stammer-mcp/stammer"
 )
@@ -184,4 +190,58 @@ func auditChatbots(args map[string]any, scope policy.Scope) string {
 		}
 	}
 	return "none named: " + scope.Describe()
+}
+
+// who is the audit line's caller: the subject and how they authenticated,
+// when the call came over authenticated HTTP.
+func who(ctx context.Context) []any {
+	if id, ok := auth.FromContext(ctx); ok {
+		return []any{slog.String("subject", id.Subject), slog.String("auth", id.Method)}
+	}
+	return nil
+}
+
+// outcome is the audit line's status of a resource read or a prompt.
+func outcome(err error) []any {
+	var acc *policy.AccessError
+	switch {
+	case err == nil:
+		return []any{slog.String("status", "ok")}
+	case errors.As(err, &acc):
+		return []any{slog.String("status", "denied")}
+	default:
+		return []any{slog.String("status", "error"), slog.String("error", clip(err.Error(), 200))}
+	}
+}
+
+// auditResources logs one line per resource read, like logCalls for tools.
+func auditResources(log *slog.Logger, pol *policy.Store) server.ResourceHandlerMiddleware {
+	return func(next server.ResourceHandlerFunc) server.ResourceHandlerFunc {
+		return func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
+			note := &callNote{}
+			res, err := next(context.WithValue(ctx, callNoteKey{}, note), req)
+			args := map[string]any{"chatbot": templateVar(req.Params.Arguments["chatbot"])}
+			attrs := append(who(ctx), slog.String("uri", clip(req.Params.URI, 200)), slog.String("chatbots", auditChatbots(args, pol.ScopeFor(ctx))))
+			if note.denied.Load() && err != nil {
+				attrs = append(attrs, slog.String("status", "denied"))
+			} else {
+				attrs = append(attrs, outcome(err)...)
+			}
+			log.Info("resource read", attrs...)
+			return res, err
+		}
+	}
+}
+
+// auditPrompts logs one line per prompt.
+func auditPrompts(log *slog.Logger, pol *policy.Store) server.PromptHandlerMiddleware {
+	return func(next server.PromptHandlerFunc) server.PromptHandlerFunc {
+		return func(ctx context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
+			res, err := next(ctx, req)
+			args := map[string]any{"chatbot": req.Params.Arguments["chatbot"]}
+			attrs := append(who(ctx), slog.String("prompt", clip(req.Params.Name, 64)), slog.String("chatbots", auditChatbots(args, pol.ScopeFor(ctx))))
+			log.Info("prompt", append(attrs, outcome(err)...)...)
+			return res, err
+		}
+	}
 }

@@ -17,7 +17,6 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
-	"github.com/stammer-mcp/stammer-mcp/auth"
 	"github.com/stammer-mcp/stammer-mcp/policy"
 	"github.com/stammer-mcp/stammer-mcp/stammer"
 )
@@ -114,6 +113,9 @@ func NewServer(name, version string, d Deps) (*server.MCPServer, error) {
 		server.WithOutputSchemaValidation(),
 		// Logging is outermost so a recovered panic is logged as an error call.
 		server.WithToolHandlerMiddleware(logCalls(d.Logger, d.Policy)),
+		// The transcript resource and the prompt get the same audit line.
+		server.WithResourceHandlerMiddleware(auditResources(d.Logger, d.Policy)),
+		server.WithPromptHandlerMiddleware(auditPrompts(d.Logger, d.Policy)),
 		server.WithToolHandlerMiddleware(recoverPanics(d.Logger)),
 		server.WithToolHandlerMiddleware(sayStopping),
 		// Innermost: the token is gone before anything logs or checks
@@ -167,10 +169,7 @@ func logCalls(log *slog.Logger, pol *policy.Store) server.ToolHandlerMiddleware 
 			start := time.Now()
 			note := &callNote{}
 			res, err := next(context.WithValue(ctx, callNoteKey{}, note), req)
-			attrs := []any{slog.String("tool", req.Params.Name)}
-			if id, ok := auth.FromContext(ctx); ok {
-				attrs = append(attrs, slog.String("subject", id.Subject), slog.String("auth", id.Method))
-			}
+			attrs := append([]any{slog.String("tool", req.Params.Name)}, who(ctx)...)
 			attrs = append(attrs,
 				slog.String("chatbots", auditChatbots(req.GetArguments(), pol.ScopeFor(ctx))),
 				slog.Duration("duration", time.Since(start).Round(time.Microsecond)))
