@@ -19,8 +19,8 @@ func TestOAuthConfig(t *testing.T) {
 	}{
 		{"neither token nor OAuth off loopback", map[string]string{}, "MCP_OAUTH_ISSUER"},
 		{"OAuth alone off loopback", map[string]string{"MCP_OAUTH_ISSUER": "https://tenant.eu.auth0.com/", "MCP_OAUTH_RESOURCE": "https://mcp.example.com/mcp"}, ""},
-		{"both", map[string]string{"MCP_HTTP_TOKEN": "x", "MCP_OAUTH_ISSUER": "https://kc.example/realms/a", "MCP_OAUTH_RESOURCE": "https://mcp.example.com/mcp"}, ""},
-		{"resource without issuer", map[string]string{"MCP_HTTP_TOKEN": "x", "MCP_OAUTH_RESOURCE": "https://mcp.example.com/mcp"}, "need MCP_OAUTH_ISSUER"},
+		{"both", map[string]string{"MCP_HTTP_TOKEN": "0123456789abcdef0123", "MCP_OAUTH_ISSUER": "https://kc.example/realms/a", "MCP_OAUTH_RESOURCE": "https://mcp.example.com/mcp"}, ""},
+		{"resource without issuer", map[string]string{"MCP_HTTP_TOKEN": "0123456789abcdef0123", "MCP_OAUTH_RESOURCE": "https://mcp.example.com/mcp"}, "need MCP_OAUTH_ISSUER"},
 		{"issuer without resource", map[string]string{"MCP_OAUTH_ISSUER": "https://tenant.eu.auth0.com/"}, "MCP_OAUTH_RESOURCE"},
 		{"plain http issuer", map[string]string{"MCP_OAUTH_ISSUER": "http://idp.example/", "MCP_OAUTH_RESOURCE": "https://mcp.example.com/mcp"}, "MCP_OAUTH_ISSUER"},
 		{"resource with a query", map[string]string{"MCP_OAUTH_ISSUER": "https://idp.example/", "MCP_OAUTH_RESOURCE": "https://mcp.example.com/mcp?x=1"}, "MCP_OAUTH_RESOURCE"},
