@@ -128,3 +128,26 @@ func TestAPIFieldsCannotInject(t *testing.T) {
 	}
 	s.close()
 }
+
+// TestLargeIDsAreExactOrRefused: a chatbot_id of 2^53 or more sent as a
+// JSON number has been rounded before any code of ours sees it
+// (9007199254740993 arrives as …992), so it is refused with a clear tool
+// error and nothing is sent; sent as a string it is used exactly.
+func TestLargeIDsAreExactOrRefused(t *testing.T) {
+	srv := stammertest.NewServer(t, stammertest.WithToken(canary))
+	s := startSession(t, []string{"STAMMER_BASE_URL=" + srv.URL, "STAMMER_API_TOKEN=" + canary})
+	initialize(s)
+	msg := s.request("tools/call", map[string]any{"name": "list_conversations",
+		"arguments": json.RawMessage(`{"chatbot_id": 9007199254740993, "onlyDeletedConversations": false}`)})
+	if isErr, text := toolResult(t, msg); !isErr || !strings.Contains(text, "too large to be read exactly") || !strings.Contains(text, `"9007199254740993"`) {
+		t.Errorf("a number beyond 2^53: isError=%v %q", isErr, text)
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("%d requests for an id that could not be read exactly", n)
+	}
+	s.callTool("list_conversations", map[string]any{"chatbot_id": "9007199254740993", "onlyDeletedConversations": false})
+	if r := srv.Requests(); len(r) != 1 || r[0].Query.Get("chatbot_id") != "9007199254740993" {
+		t.Errorf("the id as a string was not sent exactly: %v", r)
+	}
+	s.close()
+}

@@ -134,8 +134,14 @@ func coerce(f field, v any) (any, error) {
 		case int64: // from Go callers, such as the transcript resource
 			return x, nil
 		case float64:
-			if x != math.Trunc(x) || math.Abs(x) > 1<<53 {
+			if x != math.Trunc(x) {
 				return nil, argErrorf("%s must be a whole number, got %v", f.name, x)
+			}
+			// From 2^53 on, a JSON number has already been rounded
+			// (9007199254740993 arrives as …992): refuse it rather than
+			// send another id. A string is read exactly.
+			if math.Abs(x) >= 1<<53 {
+				return nil, argErrorf("%s %.0f is too large to be read exactly as a JSON number (2^53 or more): send it as a string, e.g. \"9007199254740993\"", f.name, x)
 			}
 			return int64(x), nil
 		case json.Number:
