@@ -75,10 +75,17 @@ func TestSlowCallsDoNotBlockOthers(t *testing.T) {
 	if took := time.Since(start); took > time.Second {
 		t.Errorf("the cached call took %v behind six slow calls, want under 1s", took)
 	}
+	// 102 more slow calls (108 in all) wait for a turn; ping still
+	// answers at once (behind mcp-go's queue it took 8 s).
+	var more []int
+	for n := 0; n < 102; n++ {
+		more = append(more, s.send("tools/call", map[string]any{"name": "list_conversations", "arguments": map[string]any{
+			"chatbot_id": stammertest.ClinicBotID, "endDate": fmt.Sprintf("2027-%02d-%02d", 1+n/28, 1+n%28), "onlyDeletedConversations": false}}))
+	}
 	start = time.Now()
 	pingOK(t, s)
 	if took := time.Since(start); took > time.Second {
-		t.Errorf("ping took %v behind six slow calls, want under 1s", took)
+		t.Errorf("ping took %v behind 108 slow calls, want under 1s", took)
 	}
 
 	// Cancel a call still waiting for its turn.
@@ -101,7 +108,7 @@ func TestSlowCallsDoNotBlockOthers(t *testing.T) {
 	}
 	// The other calls end by the timeout; the cancelled one must never
 	// have been sent, even once turns were free.
-	var rest []int
+	rest := more
 	for day, id := range ids {
 		if day != queued {
 			rest = append(rest, id)
@@ -217,6 +224,41 @@ func postMCP(base, body string) (int, string, error) {
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b), err
+}
+
+// TestHTTPBodyIsCappedBeforeReading: an authenticated 100 MB tools/call
+// body is refused with 413 (declared length: before reading; chunked: once
+// past the 4 MiB cap), and the process's resident memory stays small
+// (mcp-go read it whole: 914 MB).
+func TestHTTPBodyIsCappedBeforeReading(t *testing.T) {
+	const token = "http-token-for-the-test-0123"
+	cmd, base, stderr := httpServer(t, []string{"STAMMER_API_TOKEN=" + canary, "MCP_HTTP_TOKEN=" + token})
+	for _, length := range []int64{100 << 20, -1} {
+		body := io.MultiReader(strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_conversations","arguments":{"search":"`),
+			io.LimitReader(strings.NewReader(strings.Repeat("a", 1<<20)), 1<<20), strings.NewReader(strings.Repeat(" ", 99<<20)))
+		req, _ := http.NewRequest("POST", base+"/mcp", body)
+		req.ContentLength = length
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("length %d: %v", length, err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(b), "too large") {
+			t.Errorf("length %d: %d %s", length, resp.StatusCode, b)
+		}
+	}
+	if peak := procKB(cmd.Process.Pid, "VmHWM"); peak > 100<<10 {
+		t.Errorf("peak resident memory %d MB after two 100 MB bodies, want under 100 MB", peak>>10)
+	} else {
+		t.Logf("peak resident memory %d kB", peak)
+	}
+	if code, body, err := postMCP(base, `{"jsonrpc":"2.0","id":2,"method":"ping"}`); err != nil || code != 401 {
+		t.Errorf("without the token: %d %s %v\n%s", code, body, err, stderr)
+	}
 }
 
 // TestSIGTERMDrainsHTTP: twenty calls to a slow upstream in flight when
