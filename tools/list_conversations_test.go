@@ -208,8 +208,9 @@ func TestListConversationsForwardsExactlyTheDocumentedQuery(t *testing.T) {
 }
 
 func TestListConversationsUpstreamFaultsBecomeToolErrors(t *testing.T) {
-	// No cache: every call must reach the fake to meet its fault.
-	h := newHarness(t, harnessOptions{timeout: 300 * time.Millisecond, cacheTTL: -1})
+	// No cache: every call must reach the fake to meet its fault. A 1 s
+	// deadline leaves the call after each fault room on a loaded -race run.
+	h := newHarness(t, harnessOptions{timeout: time.Second, cacheTTL: -1})
 	args := `{"chatbot_id":17,"onlyDeletedConversations":false}`
 	tests := []struct {
 		name  string
@@ -222,7 +223,7 @@ func TestListConversationsUpstreamFaultsBecomeToolErrors(t *testing.T) {
 		{"429", stammertest.Fault{Status: 429, Body: `{"detail":"Request was throttled."}`, Header: http.Header{"Retry-After": {"30"}}}, []string{"429", "throttled", "Wait"}},
 		{"500 HTML page", stammertest.Fault{Status: 500, Body: "<!DOCTYPE html><html><head><title>Server Error (500)</title></head><body><h1>Server Error (500)</h1>" + strings.Repeat("<p>trace</p>", 500) + "</body></html>"}, []string{"500"}},
 		{"truncated JSON", stammertest.Fault{Status: 200, Body: `{"message":"ok","data":[{"id":1,"conversation_number":4001,"messages":[{"query":"hel`}, []string{"could not be read"}},
-		{"timeout", stammertest.Fault{Delay: 2 * time.Second}, []string{"did not answer within 300ms"}},
+		{"timeout", stammertest.Fault{Delay: 3 * time.Second}, []string{"did not answer within 1s"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
