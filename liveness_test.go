@@ -1,14 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"syscall"
@@ -137,19 +134,24 @@ func TestNullIDIsAnswered(t *testing.T) {
 	s.close()
 }
 
+// drainCases are the SIGTERM cases of both transports: calls that finish
+// within the drain get their results; calls that outlast it, the stopping
+// error.
+var drainCases = []struct {
+	name  string
+	env   []string
+	delay time.Duration
+	want  string
+}{
+	{"calls finish within the drain", []string{"STAMMER_TIMEOUT=10s"}, 1500 * time.Millisecond, "Totals over all"},
+	{"calls outlast the drain", []string{"STAMMER_TIMEOUT=30s", "STAMMER_DRAIN_TIMEOUT=1s"}, time.Minute, tools.StoppingMessage},
+}
+
 // TestSIGTERMDrainsStdio: calls in flight when SIGTERM arrives are answered
 // (a result when they finish within the drain, else a tool error saying
 // the server is stopping), and the process exits 0.
 func TestSIGTERMDrainsStdio(t *testing.T) {
-	for _, tc := range []struct {
-		name  string
-		env   []string
-		delay time.Duration
-		want  string
-	}{
-		{"calls finish within the drain", []string{"STAMMER_TIMEOUT=10s"}, 1500 * time.Millisecond, "Totals over all"},
-		{"calls outlast the drain", []string{"STAMMER_TIMEOUT=30s", "STAMMER_DRAIN_TIMEOUT=1s"}, time.Minute, tools.StoppingMessage},
-	} {
+	for _, tc := range drainCases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			srv := stammertest.NewServer(t, stammertest.WithToken(canary))
@@ -180,38 +182,6 @@ func TestSIGTERMDrainsStdio(t *testing.T) {
 	}
 }
 
-// httpServer starts the binary serving HTTP on a free loopback port and
-// returns its base URL once /healthz answers.
-func httpServer(t *testing.T, env []string) (*exec.Cmd, string, *bytes.Buffer) {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	cmd := exec.Command(binary, "--transport", "http", "--listen", addr)
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH")}, env...)
-	stderr := &bytes.Buffer{}
-	cmd.Stderr = stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	base := "http://" + addr
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		if resp, err := http.Get(base + "/healthz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return cmd, base, stderr
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no /healthz:\n%s", stderr)
-		}
-	}
-}
-
 // postMCP sends one JSON-RPC message to /mcp and returns the status and body.
 func postMCP(base, body string) (int, string, error) {
 	req, _ := http.NewRequest("POST", base+"/mcp", strings.NewReader(body))
@@ -232,7 +202,8 @@ func postMCP(base, body string) (int, string, error) {
 // (mcp-go read it whole: 914 MB).
 func TestHTTPBodyIsCappedBeforeReading(t *testing.T) {
 	const token = "http-token-for-the-test-0123"
-	cmd, base, stderr := httpServer(t, []string{"STAMMER_API_TOKEN=" + canary, "MCP_HTTP_TOKEN=" + token})
+	r := startReplica(t, []string{"PATH=" + os.Getenv("PATH"), "STAMMER_API_TOKEN=" + canary, "MCP_HTTP_TOKEN=" + token})
+	cmd, base, stderr := r.cmd, "http://"+r.addr, r.stderr
 	for _, length := range []int64{100 << 20, -1} {
 		body := io.MultiReader(strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_conversations","arguments":{"search":"`),
 			io.LimitReader(strings.NewReader(strings.Repeat("a", 1<<20)), 1<<20), strings.NewReader(strings.Repeat(" ", 99<<20)))
@@ -267,20 +238,13 @@ func TestHTTPBodyIsCappedBeforeReading(t *testing.T) {
 // (405: a stateless server has nothing to stream, and no idle stream holds
 // the shutdown), and the process exits 0.
 func TestSIGTERMDrainsHTTP(t *testing.T) {
-	for _, tc := range []struct {
-		name  string
-		env   []string
-		delay time.Duration
-		want  string
-	}{
-		{"calls finish within the drain", []string{"STAMMER_TIMEOUT=10s"}, 1500 * time.Millisecond, "Totals over all"},
-		{"calls outlast the drain", []string{"STAMMER_TIMEOUT=30s", "STAMMER_DRAIN_TIMEOUT=1s"}, time.Minute, "The server is stopping"},
-	} {
+	for _, tc := range drainCases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			srv := stammertest.NewServer(t, stammertest.WithToken(canary))
-			cmd, base, stderr := httpServer(t, append([]string{"STAMMER_BASE_URL=" + srv.URL, "STAMMER_API_TOKEN=" + canary,
+			r := startReplica(t, append([]string{"PATH=" + os.Getenv("PATH"), "STAMMER_BASE_URL=" + srv.URL, "STAMMER_API_TOKEN=" + canary,
 				"STAMMER_MAX_CONCURRENT_REQUESTS=20"}, tc.env...))
+			cmd, base, stderr := r.cmd, "http://"+r.addr, r.stderr
 			req, _ := http.NewRequest("GET", base+"/mcp", nil)
 			req.Header.Set("Accept", "text/event-stream")
 			if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusMethodNotAllowed {

@@ -213,6 +213,7 @@ func TestReplicasShareOneUpstreamRequest(t *testing.T) {
 type replicaProc struct {
 	addr   string
 	stderr *syncBuf
+	cmd    *exec.Cmd
 }
 
 func startReplica(t *testing.T, env []string) *replicaProc {
@@ -225,7 +226,7 @@ func startReplica(t *testing.T, env []string) *replicaProc {
 	l.Close()
 	cmd := exec.Command(binary, "--transport", "http", "--listen", addr)
 	cmd.Env = env
-	r := &replicaProc{addr: addr, stderr: &syncBuf{}}
+	r := &replicaProc{addr: addr, stderr: &syncBuf{}, cmd: cmd}
 	cmd.Stderr = r.stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
