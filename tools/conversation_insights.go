@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/invopop/jsonschema"
@@ -44,7 +45,9 @@ Same filters as list_conversations (onlyDeletedConversations required). Open exa
 
 // newConversationInsights builds conversation_insights.
 func newConversationInsights(d Deps, f *fetcher) (server.ServerTool, error) {
-	lex := newLexicon(d.FallbackPhrases)
+	// The word lists are built on the first call, not at start-up: most
+	// runs of the server never analyse (BenchmarkNewServer).
+	lex := sync.OnceValue(func() *lexicon { return newLexicon(d.FallbackPhrases) })
 	st, _, err := newTool(d, "conversation_insights", "Stammer conversation insights", conversationInsightsDescription,
 		func(ctx context.Context, p ConversationInsightsParams) (*ConversationInsightsResult, error) {
 			q := p.query()
@@ -60,7 +63,7 @@ func newConversationInsights(d Deps, f *fetcher) (server.ServerTool, error) {
 				covers: got.covers,
 			}
 			newestFirst(cs, idx)
-			r.full = analyze(lex, cs, idx, r.Period)
+			r.full = analyze(lex(), cs, idx, r.Period)
 			r.Analysis = r.full
 			r.Trend, r.TrendNote = trend(ctx, d, f, q, p.Search)
 			if p.Chart {

@@ -235,11 +235,11 @@ func applySpecials(cs []Conversation) {
 		c.UpdatedAt = at.Add(tail)
 	}
 
-	script(clinic[20], hostileClinicScript)
+	script(clinic[20], hostileClinicScript())
 	script(clinic[37], longClinicScript())
 	script(clinic[52], spanishFallbackScript)
 	cs[clinic[52]].Deleted = false
-	script(saas[9], hostileSupportScript)
+	script(saas[9], hostileSupportScript())
 	script(saas[21], longSupportScript())
 	cs[saas[21]].Platform = "embeded"
 	script(saas[33], outageSupportScript)

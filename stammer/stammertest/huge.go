@@ -1,8 +1,10 @@
 package stammertest
 
 import (
+	"bytes"
 	"io"
 	"strconv"
+	"sync"
 )
 
 // Parts of a HugeBody: the envelope, then conversations, then padding.
@@ -34,13 +36,9 @@ type hugeBody struct {
 	item  []byte // the conversation being produced, reused
 }
 
-var spaces = func() []byte {
-	b := make([]byte, 32<<10)
-	for i := range b {
-		b[i] = ' '
-	}
-	return b
-}()
+// spaces is the padding, made on first use rather than at every start of
+// the server that links this package (for --demo).
+var spaces = sync.OnceValue(func() []byte { return bytes.Repeat([]byte{' '}, 32<<10) })
 
 func (h *hugeBody) Read(p []byte) (int, error) {
 	for h.pos == len(h.buf) {
@@ -90,7 +88,8 @@ func (h *hugeBody) produce() bool {
 			h.state = 3
 			return h.produce()
 		}
-		h.emit(spaces[:min(pad, int64(len(spaces)))])
+		sp := spaces()
+		h.emit(sp[:min(pad, int64(len(sp)))])
 	case 3:
 		h.state = 4
 		if h.open == "" {
