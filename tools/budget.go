@@ -3,8 +3,6 @@ package tools
 import (
 	"encoding/json"
 	"fmt"
-
-	"github.com/invopop/jsonschema"
 )
 
 // DefaultMaxOutputTokens is the default budget of one tool result (text
@@ -71,16 +69,6 @@ func fit(r shaper, limit int) (string, any, error) {
 type NextCall struct {
 	Tool      string          `json:"tool" jsonschema:"required" jsonschema_description:"The tool to call."`
 	Arguments json.RawMessage `json:"arguments" jsonschema:"required" jsonschema_description:"Its arguments, ready to send."`
-}
-
-// JSONSchemaExtend says what arguments is (an object of a tool's
-// arguments): a schema with no type accepts anything, which strict
-// clients flag.
-func (NextCall) JSONSchemaExtend(s *jsonschema.Schema) {
-	if p, ok := s.Properties.Get("arguments"); ok {
-		p.Type = "object"
-		p.AdditionalProperties = jsonschema.TrueSchema
-	}
 }
 
 // nextCall is the call of tool with args (a params struct, which always

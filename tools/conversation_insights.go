@@ -8,7 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/invopop/jsonschema"
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/stammer-mcp/stammer-mcp/stammer"
@@ -22,9 +21,6 @@ type ConversationInsightsParams struct {
 	Chart  bool   `json:"chart,omitempty" jsonschema_description:"Ours: also return a PNG chart of conversations per day (or week) stacked by platform, for clients that show images."`
 	Budget
 }
-
-// JSONSchemaExtend adds the platform enum and date patterns.
-func (ConversationInsightsParams) JSONSchemaExtend(s *jsonschema.Schema) { extendFilters(s) }
 
 // check validates the filters and the search.
 func (p ConversationInsightsParams) check(Deps) (ConversationInsightsParams, error) {

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/invopop/jsonschema"
-
 	"github.com/stammer-mcp/stammer-mcp/stammer"
 )
 
@@ -28,23 +26,6 @@ type FilterParams struct {
 
 // ptr returns a pointer to v, for the optional booleans of params.
 func ptr[T any](v T) *T { return &v }
-
-// extendFilters adds what tags cannot carry without drift, for every tool
-// that takes the API's filters: the enum comes from stammer.SourcePlatforms,
-// and the dates get a pattern for clients that do not know format "date".
-func extendFilters(s *jsonschema.Schema) {
-	if p, ok := s.Properties.Get("sourcePlatform"); ok {
-		p.Enum = make([]any, len(stammer.SourcePlatforms))
-		for i, v := range stammer.SourcePlatforms {
-			p.Enum[i] = v
-		}
-	}
-	for _, name := range []string{"startDate", "endDate"} {
-		if p, ok := s.Properties.Get(name); ok {
-			p.Pattern = `^\d{4}-\d{2}-\d{2}$`
-		}
-	}
-}
 
 // check normalises the API's parameters (trimmed; sourcePlatform spelt as
 // the API does) and validates them. Every rule the API documents is checked

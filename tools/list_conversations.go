@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/invopop/jsonschema"
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/stammer-mcp/stammer-mcp/stammer"
@@ -36,9 +35,6 @@ type ListConversationsParams struct {
 	Budget
 	Chart bool `json:"chart,omitempty" jsonschema_description:"Ours: also return a PNG chart of conversations per day (or week) stacked by platform, for clients that show images."`
 }
-
-// JSONSchemaExtend adds the platform enum and date patterns.
-func (ListConversationsParams) JSONSchemaExtend(s *jsonschema.Schema) { extendFilters(s) }
 
 // check validates the filters and our own options.
 func (p ListConversationsParams) check(Deps) (ListConversationsParams, error) {
