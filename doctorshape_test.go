@@ -582,3 +582,25 @@ func TestDoctorShapeArguments(t *testing.T) {
 		}
 	}
 }
+
+// TestDebugLogShapeCarriesNoUpstreamText: keys are upstream text too; ones
+// with control characters, escapes or data in them reach neither the log
+// line nor the report as they are.
+func TestDebugLogShapeCarriesNoUpstreamText(t *testing.T) {
+	fake := stammertest.NewServer(t)
+	fake.SetFault(stammertest.Fault{Status: 200, Body: `{"data":[{"conversation_number":7770901,"\u001b[2J\u001b[31mred":1,` +
+		`"x\nlevel=ERROR msg=forged":2,"jane.roe@example.org":3,"messages":[]}]}`})
+	env := map[string]string{"STAMMER_BASE_URL": fake.URL, "STAMMER_API_TOKEN": stammertest.DefaultToken, "LOG_LEVEL": "debug"}
+	var out, errOut bytes.Buffer
+	args := []string{"call", "list_conversations", `{"startDate":"2026-11-07","endDate":"2026-11-07","onlyDeletedConversations":false}`}
+	run(t.Context(), args, strings.NewReader(""), &out, &errOut, func(k string) string { return env[k] })
+	line := regexp.MustCompile(`(?m)^.*shape of the first API answer.*$`).FindString(errOut.String())
+	if !strings.Contains(line, "{data:[{conversation_number ‹data-like key› messages:[]}]}") {
+		t.Errorf("log line = %q", line)
+	}
+	for _, bad := range []string{"\x1b", "forged", "jane"} {
+		if strings.Contains(errOut.String(), bad) {
+			t.Errorf("the log holds %q:\n%s", bad, errOut.String())
+		}
+	}
+}
