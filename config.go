@@ -72,6 +72,9 @@ type config struct {
 	httpCfg   mcphttp.Config
 	// policyFile is MCP_POLICY_FILE: who may read which chatbots over HTTP.
 	policyFile string
+	// httpOnly are HTTP settings found set while serving stdio, where
+	// they do nothing (the stdio user holds the API token anyway).
+	httpOnly []string
 	// Process-wide bounds (see docs/reliability.md): upstream requests at
 	// once, answer bytes read at once, the soft memory limit (-1 = none,
 	// 0 = the default), and the shutdown drain (0 = timeout + 5 s).
@@ -167,6 +170,11 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	}
 	switch *transport {
 	case "stdio":
+		for _, k := range []string{"MCP_HTTP_TOKEN", "MCP_OAUTH_ISSUER", "MCP_POLICY_FILE"} {
+			if strings.TrimSpace(getenv(k)) != "" {
+				cfg.httpOnly = append(cfg.httpOnly, k)
+			}
+		}
 	case "http":
 		cfg.httpCfg = mcphttp.Config{
 			Listen:         *listen,

@@ -30,6 +30,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
@@ -132,6 +133,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if !sc.HasToken() {
 		logger.Warn("STAMMER_API_TOKEN is not set: every tool call will return an error saying how to set it " +
 			"(the env block of this server's entry in the MCP client's config, or --token-file). Use --demo to try the server without a token.")
+	}
+	if len(cfg.httpOnly) > 0 && cfg.call == nil && !cfg.doctor {
+		logger.Warn("these settings apply to --transport http only and are ignored on stdio", "settings", strings.Join(cfg.httpOnly, ", "))
 	}
 	var pol *policy.Store
 	if cfg.policyFile != "" {

@@ -185,6 +185,9 @@ func (g *guard) authenticate(r *http.Request) (auth.Identity, *auth.Failure) {
 	if err != nil {
 		var f *auth.Failure
 		if errors.As(err, &f) {
+			// The description goes into a header and the log: make sure
+			// no library ever echoes the token into it.
+			f.Description = strings.ReplaceAll(f.Description, tok, "[token]")
 			return id, f
 		}
 		return id, &auth.Failure{Status: http.StatusUnauthorized, Code: "invalid_token", Description: "the token was refused"}

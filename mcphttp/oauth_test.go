@@ -231,6 +231,9 @@ func TestOAuthRefusals(t *testing.T) {
 			if n := len(fake.Requests()); n != 0 {
 				t.Errorf("%d requests reached the API", n)
 			}
+			if tok, ok := strings.CutPrefix(tc.authz, "Bearer "); ok && (strings.Contains(www, tok) || strings.Contains(body, tok)) {
+				t.Error("the refusal echoes the token")
+			}
 			if strings.Contains(body, "DEMO") || strings.Contains(body, "conversation") {
 				t.Errorf("the refusal carries data: %q", body)
 			}
