@@ -14,6 +14,7 @@ package sharedcache
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -87,6 +88,7 @@ type Config struct {
 type Cache struct {
 	rdb        *redis.Client
 	id         string // hash of upstream and token
+	macKey     []byte // authenticates entries; derived from the token
 	ttl        time.Duration
 	maxBytes   int64
 	maxEntry   int64
@@ -143,6 +145,7 @@ func New(c Config) (*Cache, error) {
 	return &Cache{
 		rdb:        redis.NewClient(opt),
 		id:         hex.EncodeToString(sum[:16]),
+		macKey:     macKey(c.Upstream, c.Token),
 		ttl:        c.TTL,
 		maxBytes:   maxBytes,
 		maxEntry:   maxBytes / 4,
@@ -264,7 +267,12 @@ func (c *Cache) lookup(ctx context.Context, k keys) (*stammer.ListResult, time.T
 	if err != nil || !found {
 		return nil, time.Time{}, "", err // expired between the two: a miss
 	}
-	res, at, err := decode(data, c.maxDecoded)
+	data, err = c.open(k.entry, data)
+	var res *stammer.ListResult
+	var at time.Time
+	if err == nil {
+		res, at, err = decode(data, c.maxDecoded)
+	}
 	if err != nil {
 		c.log.Warn("shared cache: ignoring an entry that does not decode", "error", err)
 		c.command(ctx, opTimeout, func(ctx context.Context) error { return c.rdb.Del(ctx, k.entry).Err() })
@@ -334,7 +342,7 @@ func (c *Cache) store(ctx context.Context, k keys, res *stammer.ListResult, at t
 	if left < 10*time.Millisecond {
 		return
 	}
-	data := encode(res, at)
+	data := c.seal(k.entry, encode(res, at))
 	var err error
 	if int64(len(data)) > c.maxEntry {
 		err = fmt.Errorf("%d bytes compressed, over the %d-byte limit of one entry", len(data), c.maxEntry)
@@ -473,4 +481,37 @@ func (c *Cache) healthy() bool {
 	}
 	c.retryAt = time.Now().Add(c.downFor)
 	return true
+}
+
+// macKey derives the key that authenticates entries from the token, which
+// every replica has and the cache server does not: whoever can write to the
+// server can delete entries but not forge one the replicas would read. It
+// is not derivable from the id in the key names (another hash input).
+func macKey(upstream, token string) []byte {
+	sum := sha256.Sum256([]byte("stammer-mcp shared cache entry key\x00" + token + "\x00" + upstream))
+	return sum[:]
+}
+
+// seal appends to data an HMAC of the key name and data, so that an entry
+// cannot be forged or moved to another query's key.
+func (c *Cache) seal(key string, data []byte) []byte {
+	m := hmac.New(sha256.New, c.macKey)
+	m.Write([]byte(key))
+	m.Write(data)
+	return m.Sum(data)
+}
+
+// open checks and strips the HMAC seal put.
+func (c *Cache) open(key string, sealed []byte) ([]byte, error) {
+	if len(sealed) < sha256.Size {
+		return nil, errCorrupt
+	}
+	data, sum := sealed[:len(sealed)-sha256.Size], sealed[len(sealed)-sha256.Size:]
+	m := hmac.New(sha256.New, c.macKey)
+	m.Write([]byte(key))
+	m.Write(data)
+	if !hmac.Equal(m.Sum(nil), sum) {
+		return nil, fmt.Errorf("%w: its seal does not match (written by something other than a replica with this token)", errCorrupt)
+	}
+	return data, nil
 }

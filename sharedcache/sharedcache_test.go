@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -327,6 +328,7 @@ func TestTotalIsBounded(t *testing.T) {
 	r := newRig(t)
 	res := answer(t, 60)
 	data := encode(res, time.Now())
+	data = append(data, make([]byte, sha256.Size)...)                  // the seal
 	limit := func(c *Config) { c.MaxBytes = int64(len(data))*4 + 100 } // room for four
 	a := r.replica(t, limit)
 	up := &upstream{res: res}
@@ -514,5 +516,34 @@ func TestReadmeACL(t *testing.T) {
 	want := "ACL SETUSER stammer-mcp >a-long-random-password " + aclRules
 	if !strings.Contains(string(readme), want) {
 		t.Errorf("README.md lacks the tested ACL rules:\n%s", want)
+	}
+}
+
+// TestForgedEntryIsRefused: an entry moved to another query's key, or
+// written by someone without the token, is not read.
+func TestForgedEntryIsRefused(t *testing.T) {
+	r := newRig(t)
+	a := r.replica(t)
+	up := &upstream{res: answer(t, 5)}
+	if _, _, err := a.List(context.Background(), "", q17, up.fetch); err != nil {
+		t.Fatal(err)
+	}
+	a.pending.Wait()
+	entry := r.srv.Do(t, "GET", a.keysFor("", q17).entry)
+	q18 := stammer.Query{ChatbotID: 18}
+	r.srv.Do(t, "SET", a.keysFor("", q18).entry, entry)
+	// A valid encoding sealed with another token's key, at a's key.
+	other := r.replica(t, func(c *Config) { c.Token = "another-token" })
+	r.srv.Do(t, "SET", a.keysFor("", stammer.Query{ChatbotID: 19}).entry, string(other.seal(a.keysFor("", stammer.Query{ChatbotID: 19}).entry, encode(up.res, time.Now()))))
+	for _, q := range []stammer.Query{q18, {ChatbotID: 19}} {
+		if _, _, err := a.List(context.Background(), "", q, up.fetch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := up.calls.Load(); n != 3 {
+		t.Errorf("%d fetches, want 3: a moved or forged entry was read", n)
+	}
+	if c := strings.Count(r.log.String(), "seal does not match"); c != 2 {
+		t.Errorf("%d warnings about the seal, want 2:\n%s", c, r.log)
 	}
 }
