@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"strconv"
@@ -19,6 +20,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/stammer-mcp/stammer-mcp/tools"
+
+	"github.com/stammer-mcp/stammer-mcp/stammer/stammertest"
 )
 
 // protocolVersion is the MCP version the bench client asks for: a released
@@ -411,4 +414,30 @@ func clip(s string, n int) string {
 		n--
 	}
 	return s[:n] + "…"
+}
+
+// get GETs url to io.Discard and returns the body's size and the time to
+// its last byte.
+func get(ctx context.Context, hc *http.Client, url string) (int64, time.Duration, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return 0, 0, err
+	}
+	req.Header.Set("Authorization", "Token "+stammertest.DefaultToken)
+	req.Header.Set("Accept", "application/json")
+	start := time.Now()
+	resp, err := hc.Do(req)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer resp.Body.Close()
+	n, err := io.Copy(io.Discard, resp.Body)
+	d := time.Since(start)
+	if err != nil {
+		return 0, 0, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return 0, 0, fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	return n, d, nil
 }
