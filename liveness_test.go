@@ -169,9 +169,31 @@ func TestSIGTERMDrainsStdio(t *testing.T) {
 			if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 				t.Fatal(err)
 			}
-			for id, msg := range s.awaitAll(ids...) {
-				if _, text := toolResult(t, msg); !strings.Contains(text, tc.want) {
-					t.Errorf("call %d: %.300q, want %q", id, text, tc.want)
+			wait := ids
+			var ping, cancelled int
+			if tc.delay == time.Minute {
+				// During the drain a new request is refused, and a
+				// cancellation is still heard.
+				time.Sleep(200 * time.Millisecond)
+				ping = s.send("ping", map[string]any{})
+				cancelled = ids[0]
+				s.write(map[string]any{"jsonrpc": "2.0", "method": "notifications/cancelled", "params": map[string]any{"requestId": cancelled}})
+				wait = append([]int{ping}, ids...)
+			}
+			for id, msg := range s.awaitAll(wait...) {
+				switch {
+				case id == ping:
+					if e, _ := msg["error"].(map[string]any); e == nil || !strings.Contains(fmt.Sprint(e["message"]), "stopping") {
+						t.Errorf("a request during the drain: %v, want an error saying the server is stopping", msg)
+					}
+				case id == cancelled:
+					if _, text := toolResult(t, msg); !strings.Contains(text, "cancelled") {
+						t.Errorf("the call cancelled during the drain: %.300q", text)
+					}
+				default:
+					if _, text := toolResult(t, msg); !strings.Contains(text, tc.want) {
+						t.Errorf("call %d: %.300q, want %q", id, text, tc.want)
+					}
 				}
 			}
 			if err := s.cmd.Wait(); err != nil {

@@ -106,20 +106,34 @@ read:
 				endCalls(errClientGone)
 				break read
 			}
-			serveLine(callCtx, srv, line, w, &calls, slots)
+			serveLine(callCtx, srv, line, w, &calls, slots, false)
 		}
 	}
 
 	finished := make(chan struct{})
 	go func() { calls.Wait(); close(finished) }()
 	if ctx.Err() != nil && callCtx.Err() == nil {
+		// The drain: notifications (a cancellation) are still served,
+		// new requests are refused.
 		logger.Info("stopping: finishing the calls in flight", "within", drain)
-		select {
-		case <-finished:
-		case <-time.After(drain):
-			logger.Warn("stopping: calls still running after the drain are answered with an error", "drain", drain)
-			stopCalls()
-			<-finished
+		timer := time.NewTimer(drain)
+		defer timer.Stop()
+	drain:
+		for {
+			select {
+			case <-finished:
+				break drain
+			case <-timer.C:
+				logger.Warn("stopping: calls still running after the drain are answered with an error", "drain", drain)
+				stopCalls()
+				break drain
+			case line, ok := <-lines:
+				if !ok {
+					endCalls(errClientGone)
+					break drain
+				}
+				serveLine(callCtx, srv, line, w, &calls, slots, true)
+			}
 		}
 	}
 	<-finished
@@ -128,9 +142,10 @@ read:
 	return err
 }
 
-// serveLine handles one line from stdin: requests on their own goroutine,
-// notifications (such as notifications/cancelled) at once, in order.
-func serveLine(ctx context.Context, srv *server.MCPServer, line []byte, w *lineWriter, calls *sync.WaitGroup, slots chan struct{}) {
+// serveLine handles one line from stdin: requests on their own goroutine
+// (or, when stopping, refused), notifications (such as
+// notifications/cancelled) at once, in order.
+func serveLine(ctx context.Context, srv *server.MCPServer, line []byte, w *lineWriter, calls *sync.WaitGroup, slots chan struct{}, stopping bool) {
 	var head struct {
 		ID     json.RawMessage `json:"id"`
 		Method string          `json:"method"`
@@ -158,11 +173,16 @@ func serveLine(ctx context.Context, srv *server.MCPServer, line []byte, w *lineW
 			"Invalid Request: \"id\" must be a string or a number, not null (a message without an id is a notification)", nil))
 		return
 	}
+	var id any
+	_ = json.Unmarshal(head.ID, &id)
+	if stopping {
+		w.write(mcp.NewJSONRPCError(mcp.NewRequestId(id), mcp.INTERNAL_ERROR,
+			"Server is stopping: it answers the calls in flight and takes no new requests", nil))
+		return
+	}
 	select {
 	case slots <- struct{}{}:
 	default:
-		var id any
-		_ = json.Unmarshal(head.ID, &id)
 		w.write(mcp.NewJSONRPCError(mcp.NewRequestId(id), mcp.INTERNAL_ERROR,
 			"Server busy: too many requests in flight; wait for some answers before sending more", nil))
 		return
