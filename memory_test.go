@@ -36,9 +36,11 @@ func procKB(pid int, field string) int64 {
 // that never end (4 GiB each, chunked) with the default settings. The
 // process's peak resident memory stays under 700 MB (each call alone may
 // read 256 MiB), every call is answered, and the memory is handed back:
-// resident memory falls under 100 MB within 30 s of the last answer. The
-// same run measures a baseline without the process-wide bounds (six turns,
-// no shared budget, no memory limit), as the server was before them.
+// resident memory falls under 100 MB within 30 s of the last answer. With
+// STAMMER_MEMORY_BASELINE=1 the same run also measures a baseline without
+// the process-wide bounds (six turns, no shared budget, no memory limit),
+// for the ratio in docs/reliability.md: it reads 1.5 GB, too much to do on
+// every run of the suite on a shared machine.
 func TestSixEndlessBodiesStayBounded(t *testing.T) {
 	if testing.Short() {
 		t.Skip("reads about two gigabytes of JSON")
@@ -53,6 +55,9 @@ func TestSixEndlessBodiesStayBounded(t *testing.T) {
 	}
 	if settle < 0 {
 		t.Error("resident memory still over 100 MB 30 s after the last answer")
+	}
+	if os.Getenv("STAMMER_MEMORY_BASELINE") == "" {
+		return
 	}
 	base, baseSettle := endlessBurst(t, []string{"STAMMER_MAX_CONCURRENT_REQUESTS=6", "STAMMER_MAX_INFLIGHT_BYTES=8GiB", "STAMMER_MEMORY_LIMIT=off"})
 	t.Logf("baseline (unbounded): peak %d MB, under 100 MB after %v (-1 = not within 30 s); bounded/baseline peak = %.2f",
