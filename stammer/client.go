@@ -249,8 +249,16 @@ func (c *Client) conversationURL(uuid string) string {
 // to tell it from a shorter deadline the caller set.
 var errCallTimeout = errors.New("stammer: call timeout")
 
-func (c *Client) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeoutCause(ctx, c.timeout, errCallTimeout)
+// start begins a call: bounded by the client's timeout, and holding its
+// share of the process-wide limits until done.
+func (c *Client) start(ctx context.Context) (context.Context, func(), error) {
+	ctx, cancel := context.WithTimeoutCause(ctx, c.timeout, errCallTimeout)
+	release, err := c.lim.acquire(ctx)
+	if err != nil {
+		cancel()
+		return nil, nil, err
+	}
+	return ctx, func() { release(); cancel() }, nil
 }
 
 // ListConversations validates q, sends it to the conversations endpoint and
@@ -272,13 +280,11 @@ func (c *Client) ListConversations(ctx context.Context, q Query) (*ListResult, e
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	ctx, cancel := c.withTimeout(ctx)
-	defer cancel()
-	release, err := c.lim.acquire(ctx)
+	ctx, done, err := c.start(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer release()
+	defer done()
 	prog := newProgressor(ctx)
 
 	link := c.ConversationsURL() + "?" + q.Values().Encode()
@@ -451,13 +457,11 @@ func (c *Client) GetConversation(ctx context.Context, uuid string) (*Conversatio
 			Fix:     "Use the conversation's uuid as listed, 8-4-4-4-12 hex digits, e.g. 12345678-1234-5678-1234-567812345678.",
 		}
 	}
-	ctx, cancel := c.withTimeout(ctx)
-	defer cancel()
-	release, err := c.lim.acquire(ctx)
+	ctx, done, err := c.start(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer release()
+	defer done()
 	var conv *Conversation
 	// Django's <uuid:> path converter matches lower case only.
 	err = c.get(ctx, c.conversationURL(strings.ToLower(uuid)), c.maxBody, func(r io.Reader, limit int64) (int64, error) {

@@ -71,6 +71,20 @@ type NextCall struct {
 	Arguments json.RawMessage `json:"arguments" jsonschema:"required" jsonschema_description:"Its arguments, ready to send."`
 }
 
+// rest is what remains of total items after a page that ends at end, and
+// the call for them (args, a params struct, starting there) when any do.
+func rest(total, end int, tool string, args any) (int, *NextCall) {
+	if n := total - end; n > 0 {
+		return n, nextCall(tool, args)
+	}
+	return 0, nil
+}
+
+// pageCut says that the budget cut a page from n to kept items.
+func pageCut(page string, n, kept int, items string) string {
+	return fmt.Sprintf("%s cut from %d to %d %s to fit the output budget; the next call continues after them", page, n, kept, items)
+}
+
 // nextCall is the call of tool with args (a params struct, which always
 // marshals).
 func nextCall(tool string, args any) *NextCall {

@@ -250,16 +250,12 @@ func (r *GetConversationResult) render() (string, any) {
 		}
 		r.Messages[i] = tm
 	}
-	r.Remaining = max(r.have-r.MessageOffset-len(page), 0)
-	r.Next = nil
-	if r.Remaining > 0 {
-		next := r.params
-		next.MessageOffset = r.MessageOffset + len(page)
-		r.Next = nextCall("get_conversation", next)
-	}
+	next := r.params
+	next.MessageOffset = r.MessageOffset + len(page)
+	r.Remaining, r.Next = rest(r.have, next.MessageOffset, "get_conversation", next)
 	r.Cuts = nil
 	if r.dropped > 0 {
-		r.Cuts = append(r.Cuts, fmt.Sprintf("page cut from %d to %d messages to fit the output budget; the next call continues after them", len(r.all), len(page)))
+		r.Cuts = append(r.Cuts, pageCut("page", len(r.all), len(page), "messages"))
 	}
 	if r.bound < messageRunes {
 		r.Cuts = append(r.Cuts, fmt.Sprintf("messages shortened to %d characters to fit the output budget", r.bound))

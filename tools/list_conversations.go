@@ -232,16 +232,12 @@ func (r *ListConversationsResult) render() (string, any) {
 			}
 		}
 	}
-	r.Remaining = max(r.Total-r.Offset-len(page), 0)
-	r.Next = nil
-	if r.Remaining > 0 {
-		next := r.params
-		next.Offset = r.Offset + len(page)
-		r.Next = nextCall("list_conversations", next)
-	}
+	next := r.params
+	next.Offset = r.Offset + len(page)
+	r.Remaining, r.Next = rest(r.Total, next.Offset, "list_conversations", next)
 	r.Cuts = nil
 	if r.dropped > 0 {
-		r.Cuts = append(r.Cuts, fmt.Sprintf("listing cut from %d to %d conversations to fit the output budget; the next call continues after them", len(r.all), len(page)))
+		r.Cuts = append(r.Cuts, pageCut("listing", len(r.all), len(page), "conversations"))
 	}
 	if r.short {
 		r.Cuts = append(r.Cuts, fmt.Sprintf("excerpts shortened to %d characters to fit the output budget; get_conversation shows the full text", shortExcerptRunes))

@@ -31,6 +31,11 @@ const maxBuckets = 62
 // busiestDays is how many of the busiest days are named.
 const busiestDays = 3
 
+// The small count types below and in insights.go share a shape (a label,
+// a count, their descriptions) on purpose: each field's description is
+// what the model reads in the output schema, so one generic type would
+// say less.
+
 // PlatformCount is how many conversations came from one source platform.
 type PlatformCount struct {
 	Platform string `json:"platform" jsonschema:"required" jsonschema_description:"Source platform as the API spells it; \"unknown\" when it sent none."`
