@@ -14,9 +14,10 @@ import (
 // same way for every tool and for the transcript resource:
 //
 //	progress → token check → bind → params.check → max_tokens check
-//	  → [access policy: the checked params name the chatbots read]
-//	  → run → fit the result to the budget, less any attached image
-//	  → text + image + structured content; any error explained for the model.
+//	  → run (whose reads go through fetcher.list, which enforces the
+//	    caller's access scope: access.go) → fit the result to the budget,
+//	    less any attached image → text + image + structured content; any
+//	    error explained for the model.
 
 // params is what the adapter needs of a tool's arguments.
 type params[P any] interface {
@@ -92,8 +93,6 @@ func (t *tool[P, R]) call(ctx context.Context, args any) ([]mcp.Content, any, er
 	if err := t.deps.checkMaxTokens(p.budget()); err != nil {
 		return nil, nil, err
 	}
-	// A per-user access policy belongs here: p is checked, its query()
-	// names the chatbots it reads, and nothing has been sent upstream.
 	r, err := t.run(ctx, p)
 	if err != nil {
 		return nil, nil, err

@@ -1,8 +1,16 @@
 // Package tools holds the MCP tools of stammer-mcp, one file per tool, and
-// the server that registers them. A tool binds the model's arguments into
-// its params struct, validates them, calls the Stammer client, and shapes a
-// bounded summary for the model. It knows MCP and the model; HTTP is the
-// stammer package's business.
+// the server that registers them. It knows MCP and the model; HTTP is the
+// stammer package's business. One call, and the file to change for each
+// step:
+//
+//	tools/call → server.go: log line, panic → tool error
+//	→ handler.go: progress, token check, bind (bind.go) the arguments
+//	→ <tool>.go check: every rule of the arguments (filters.go for the API's)
+//	→ <tool>.go run → fetch.go list: the caller's scope (access.go), cache
+//	→ stammer/client.go, request.go: the GET, retries, errors
+//	→ stammer/decode.go: the body's outer shape; fields.go: its field names
+//	→ <tool>.go: the result (summary.go totals, search.go matching)
+//	→ handler.go: fit to the budget (budget.go), errors explained (errors.go)
 package tools
 
 import (
