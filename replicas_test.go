@@ -154,6 +154,10 @@ func TestReplicasShareOneUpstreamRequest(t *testing.T) {
 		return errs
 	}
 	before := len(fake.Requests())
+	var hitsBefore []int64
+	for i := range hits {
+		hitsBefore = append(hitsBefore, hits[i].Load())
+	}
 	for i, err := range concurrent(`{"onlyDeletedConversations":false,"startDate":"2026-01-01"}`) {
 		if err != nil {
 			t.Errorf("concurrent call %d: %v", i, err)
@@ -161,6 +165,44 @@ func TestReplicasShareOneUpstreamRequest(t *testing.T) {
 	}
 	if n := len(fake.Requests()) - before; n != 1 {
 		t.Errorf("%d upstream requests for 20 identical concurrent calls over 3 replicas, want 1", n)
+	}
+	for i := range hits {
+		if n := hits[i].Load() - hitsBefore[i]; n < 5 {
+			t.Errorf("replica %d served %d of the 20 concurrent calls: the proxy did not spread them", i, n)
+		}
+	}
+
+	// 2b. A Retry-After one replica is sent makes the others wait: a call
+	// of another query, on another replica, reaches the API only after it.
+	fake.SetFault(stammertest.Fault{Status: http.StatusTooManyRequests, Body: `{"detail":"slow down"}`,
+		Header: http.Header{"Retry-After": {"2"}}, Times: 1})
+	before = len(fake.Requests())
+	limited := make(chan error, 1)
+	go func() {
+		req := mcp.CallToolRequest{}
+		req.Params.Name = "list_conversations"
+		req.Params.Arguments = json.RawMessage(`{"onlyDeletedConversations":false,"startDate":"2026-04-01","limit":5}`)
+		res, err := c.CallTool(ctx, req)
+		if err == nil && res.IsError {
+			err = fmt.Errorf("tool error: %s", firstTextOf(res))
+		}
+		limited <- err
+	}()
+	if !fake.WaitRequests(before+1, 20*time.Second) {
+		t.Fatal("the rate-limited request never arrived")
+	}
+	call("list_conversations", `{"onlyDeletedConversations":false,"startDate":"2026-05-01","limit":5}`)
+	if err := <-limited; err != nil {
+		t.Errorf("the call that was sent 429 with Retry-After 2 failed: %v", err)
+	}
+	reqs := fake.Requests()[before:]
+	if len(reqs) != 3 || reqs[0].Status != http.StatusTooManyRequests {
+		t.Fatalf("after a 429: %d requests, want 3 (the 429, its retry, the other query)", len(reqs))
+	}
+	for _, r := range reqs[1:] {
+		if wait := r.At.Sub(reqs[0].At); wait < 1900*time.Millisecond {
+			t.Errorf("a request (%s) went out %v after the 429, before its Retry-After of 2s", r.Query.Get("startDate"), wait)
+		}
 	}
 
 	// 3. The cache server dies while 20 calls of another query are in

@@ -385,6 +385,17 @@ func (c *Cache) RateLimited(wait time.Duration) {
 	}
 }
 
+// Backoff waits out a Retry-After another replica was sent, before a
+// request that does not go through List (a transcript by uuid): within
+// MaxWait it waits, beyond it fails as a 429 would. A fault of the server
+// is ignored.
+func (c *Cache) Backoff(ctx context.Context) error {
+	if !c.healthy() {
+		return nil
+	}
+	return c.waitBackoff(ctx)
+}
+
 // waitBackoff waits out a shared Retry-After when it ends within MaxWait;
 // a longer one fails the call as a 429 would, without a request.
 func (c *Cache) waitBackoff(ctx context.Context) error {

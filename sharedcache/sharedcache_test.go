@@ -370,6 +370,10 @@ func TestRetryAfterIsShared(t *testing.T) {
 	if n := up.calls.Load(); n != 1 {
 		t.Errorf("%d fetches, want 1 (none while rate limited)", n)
 	}
+	// Requests outside List (a transcript by uuid) wait the same way.
+	if err := b.Backoff(context.Background()); !errors.As(err, &ae) || ae.Status != http.StatusTooManyRequests {
+		t.Errorf("Backoff while rate limited for a minute: %v, want a 429", err)
+	}
 	// A shorter Retry-After does not cut a longer one short.
 	a.RateLimited(time.Second)
 	if ttl, _ := strconv.Atoi(strings.TrimPrefix(r.srv.Do(t, "PTTL", a.backoffKey()), ":")); ttl < 50000 {

@@ -36,6 +36,9 @@ type lister interface {
 type SharedCache interface {
 	List(ctx context.Context, scope string, q stammer.Query,
 		fetch func(context.Context) (*stammer.ListResult, time.Time, error)) (*stammer.ListResult, time.Time, error)
+	// Backoff waits out a Retry-After another replica was sent, before a
+	// request that List does not make.
+	Backoff(ctx context.Context) error
 }
 
 // fetcher fetches conversation lists through a short-lived cache, so that
@@ -212,6 +215,14 @@ func (f *fetcher) remove(el *list.Element) {
 	f.lru.Remove(el)
 	delete(f.entries, e.k)
 	f.bytes -= e.size
+}
+
+// backoff waits out a Retry-After another replica was sent, if any.
+func (f *fetcher) backoff(ctx context.Context) error {
+	if f.shared == nil {
+		return nil
+	}
+	return f.shared.Backoff(ctx)
 }
 
 // cachedConversation finds one conversation in the fresh answers cached

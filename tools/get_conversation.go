@@ -109,7 +109,9 @@ func find(ctx context.Context, c *stammer.Client, f *fetcher, p GetConversationP
 		conv, ok := f.cachedConversation(scope.Key(), stammer.Query{}, p.UUID)
 		var err error
 		if !ok {
-			conv, err = c.GetConversation(ctx, p.UUID)
+			if err = f.backoff(ctx); err == nil {
+				conv, err = c.GetConversation(ctx, p.UUID)
+			}
 		}
 		if err == nil && !scope.Allows(conv.ChatbotID, conv.ChatbotUUID) {
 			denied(ctx, nil)
