@@ -44,44 +44,52 @@ func TestTokenNeverLeaks(t *testing.T) {
 		`{"data": [{"id": 1, "uuid": "0b9e6c1e-5a4e-4c3e-9f1e-2d3c4b5a6978", "conversation_number": 5, "user_key": "TOK",
 		  "source_platform": "TOK", "messages": [{"query": "my token is Token TOK", "answer": "noted: TOK"}]}]}`,
 	}
+	// One session per status and case, so that none runs long enough to
+	// meet the session's own time limit on a loaded machine.
 	for _, status := range statuses {
-		t.Run(fmt.Sprint(status), func(t *testing.T) {
-			t.Parallel()
-			srv := stammertest.NewServer(t, stammertest.WithToken(canary))
-			s := startSession(t, []string{"STAMMER_BASE_URL=" + srv.URL, "STAMMER_API_TOKEN=" + canary, "LOG_LEVEL=debug",
-				"STAMMER_TIMEOUT=5s", "STAMMER_MAX_RETRIES=1"}) // a retry logs the error once more; one is enough
-			initialize(s)
-			calls := []struct {
-				tool string
-				args map[string]any
-			}{
-				{"list_conversations", map[string]any{"chatbot_id": 1, "onlyDeletedConversations": false}},
-				{"get_conversation", map[string]any{"uuid": "0b9e6c1e-5a4e-4c3e-9f1e-2d3c4b5a6978"}},
-				{"conversation_insights", map[string]any{"onlyDeletedConversations": false}},
+		for name, form := range cases {
+			t.Run(fmt.Sprintf("%d/%s", status, name), func(t *testing.T) {
+				t.Parallel()
+				leakSession(t, status, name, form, bodies)
+			})
+		}
+	}
+}
+
+// leakSession runs every tool and the resource through one binary with the
+// API echoing the token (spelt by form) in each of bodies with status.
+func leakSession(t *testing.T, status int, name string, form func(string) string, bodies []string) {
+	srv := stammertest.NewServer(t, stammertest.WithToken(canary))
+	s := startSession(t, []string{"STAMMER_BASE_URL=" + srv.URL, "STAMMER_API_TOKEN=" + canary, "LOG_LEVEL=debug",
+		"STAMMER_TIMEOUT=5s", "STAMMER_MAX_RETRIES=1"}) // a retry logs the error once more; one is enough
+	initialize(s)
+	calls := []struct {
+		tool string
+		args map[string]any
+	}{
+		{"list_conversations", map[string]any{"chatbot_id": 1, "onlyDeletedConversations": false}},
+		{"get_conversation", map[string]any{"uuid": "0b9e6c1e-5a4e-4c3e-9f1e-2d3c4b5a6978"}},
+		{"conversation_insights", map[string]any{"onlyDeletedConversations": false}},
+	}
+	for _, body := range bodies {
+		srv.SetFault(stammertest.Fault{Status: status, Body: strings.ReplaceAll(body, "TOK", form(canary))})
+		for _, c := range calls {
+			_, text, structured := s.callTool(c.tool, c.args)
+			if leaked(text) || leaked(structured) {
+				t.Errorf("%s token, body %.40q: %s leaks it:\n%s\n%s", name, body, c.tool, text, structured)
 			}
-			for name, form := range cases {
-				for _, body := range bodies {
-					srv.SetFault(stammertest.Fault{Status: status, Body: strings.ReplaceAll(body, "TOK", form(canary))})
-					for _, c := range calls {
-						_, text, structured := s.callTool(c.tool, c.args)
-						if leaked(text) || leaked(structured) {
-							t.Errorf("%s token, body %.40q: %s leaks it:\n%s\n%s", name, body, c.tool, text, structured)
-						}
-					}
-					msg := s.request("resources/read", map[string]any{"uri": "stammer://chatbots/1/conversations/5"})
-					if b := fmt.Sprint(msg); leaked(b) {
-						t.Errorf("%s token, body %.40q: the transcript resource leaks it: %s", name, body, b)
-					}
-				}
-			}
-			s.close()
-			logs := s.stderr.String()
-			if leaked(logs) || strings.Contains(logs, "[REDACTED]") {
-				t.Errorf("stderr carries the token (or needed the logger's redactor):\n%s", logs)
-			}
-			if !strings.Contains(logs, "stammer api request") {
-				t.Errorf("the debug log has no request lines")
-			}
-		})
+		}
+		msg := s.request("resources/read", map[string]any{"uri": "stammer://chatbots/1/conversations/5"})
+		if b := fmt.Sprint(msg); leaked(b) {
+			t.Errorf("%s token, body %.40q: the transcript resource leaks it: %s", name, body, b)
+		}
+	}
+	s.close()
+	logs := s.stderr.String()
+	if leaked(logs) || strings.Contains(logs, "[REDACTED]") {
+		t.Errorf("stderr carries the token (or needed the logger's redactor):\n%s", logs)
+	}
+	if !strings.Contains(logs, "stammer api request") {
+		t.Errorf("the debug log has no request lines")
 	}
 }

@@ -49,7 +49,7 @@ func (s *rpcSession) awaitAll(ids ...int) map[int]map[string]any {
 // cancellation.
 func TestSlowCallsDoNotBlockOthers(t *testing.T) {
 	srv := stammertest.NewServer(t, stammertest.WithToken(canary))
-	s := startSession(t, []string{"STAMMER_BASE_URL=" + srv.URL, "STAMMER_API_TOKEN=" + canary, "STAMMER_TIMEOUT=4s"})
+	s := startSession(t, []string{"STAMMER_BASE_URL=" + srv.URL, "STAMMER_API_TOKEN=" + canary, "STAMMER_TIMEOUT=8s"})
 	initialize(s)
 	cached := map[string]any{"chatbot_id": stammertest.ClinicBotID, "onlyDeletedConversations": false}
 	if isErr, text, _ := s.callTool("list_conversations", cached); isErr {
