@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -22,22 +21,6 @@ import (
 
 	"github.com/stammer-mcp/stammer-mcp/redact"
 )
-
-// buildVersion is set by release builds with
-// -ldflags "-X main.buildVersion=v1.2.3"; otherwise the module version from
-// the build info is used (set by go install pkg@version).
-var buildVersion = ""
-
-// version reports what this binary is.
-func version() string {
-	if buildVersion != "" {
-		return buildVersion
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
-}
 
 // errHelp means -h was asked for and usage was printed.
 var errHelp = errors.New("help requested")

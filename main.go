@@ -65,7 +65,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 2
 	}
 	if cfg.showVersion {
-		fmt.Fprintln(stdout, "stammer-mcp", version())
+		fmt.Fprintln(stdout, versionLine())
 		return 0
 	}
 	logger := newLogger(stderr, cfg.logLevel, cfg.token, cfg.httpCfg.Token, urlPassword(cfg.cacheURL))
