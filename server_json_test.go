@@ -75,9 +75,10 @@ var semver = regexp.MustCompile(`^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)` +
 	`(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$`)
 
 // TestServerJSON checks server.json, this server's entry for the official
-// MCP registry. No package this project installs ships the registry's JSON
-// schema, so the test checks the 2025-12-11 schema's constraints by hand
-// (required fields, lengths, patterns, enums) along with the registry's
+// MCP registry. release/ validates it (and the server.json each release
+// writes) against the registry's 2025-12-11 schema, vendored in
+// testdata/registry; this test checks the schema's constraints by hand too
+// (required fields, lengths, patterns, enums), with clearer messages, along with the registry's
 // publish rules that need no network (a specific version; an MCPB package's
 // URL is an https GitHub release asset whose URL contains "mcp" and has no
 // registryBaseUrl); then that every environment variable it lists is one
