@@ -12,6 +12,8 @@ import (
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/stammer-mcp/stammer-mcp/tools"
 )
 
 // One bundle for every OS, with platform_overrides, rather than one per OS:
@@ -109,11 +111,18 @@ type option struct {
 
 const repoURL = "https://github.com/stammer-mcp/stammer-mcp"
 
+// The range of STAMMER_MAX_OUTPUT_TOKENS the server accepts (config.go);
+// the release test checks both ends against the built binary.
+const (
+	minOutputTokens = 1500
+	maxOutputTokens = 100000
+)
+
 // newManifest is the manifest of version v with the given tools. Every
 // optional setting has a default: Claude Desktop substitutes defaults for
 // settings left empty, and a variable without a value would reach the
 // server as the literal text "${user_config.…}".
-func newManifest(v string, tools []manifestTool) manifest {
+func newManifest(v string, serverTools []manifestTool) manifest {
 	ptr := func(n int) *int { return &n }
 	m := manifest{
 		ManifestVersion: "0.3",
@@ -143,7 +152,7 @@ func newManifest(v string, tools []manifestTool) manifest {
 				PlatformOverrides: map[string]override{},
 			},
 		},
-		Tools:         tools,
+		Tools:         serverTools,
 		Keywords:      []string{"stammer", "chatbot", "conversations", "analytics", "agency", "white-label"},
 		License:       "MIT",
 		Compatibility: manifestCompat{},
@@ -157,8 +166,8 @@ func newManifest(v string, tools []manifestTool) manifest {
 				Description: "Leave as is on Stammer.ai. White-label agencies put the domain their dashboard is served from, e.g. https://app.your-agency.example (with /pt or another language prefix only if the agency uses one). Must be https.",
 			},
 			"max_output_tokens": {
-				Type: "number", Title: "Output budget (tokens)", Default: 8000, Min: ptr(1000), Max: ptr(100000),
-				Description: "The most one tool result may take of Claude's context, in tokens (about 4 characters each). Longer results are cut and say how to get the rest.",
+				Type: "number", Title: "Output budget (tokens)", Default: tools.DefaultMaxOutputTokens, Min: ptr(minOutputTokens), Max: ptr(maxOutputTokens),
+				Description: "The most one tool result may take of Claude's context, in tokens. Longer results are cut and say how to get the rest.",
 			},
 		},
 	}

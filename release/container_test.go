@@ -1,7 +1,6 @@
 package main
 
 import (
-	"archive/tar"
 	"bufio"
 	"bytes"
 	"compress/gzip"
@@ -250,19 +249,7 @@ func imageFiles(ctx context.Context, t *testing.T, work, tag string) map[string]
 				t.Fatal(err)
 			}
 		}
-		tr := tar.NewReader(r)
-		for {
-			h, err := tr.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if h.Typeflag == tar.TypeReg {
-				files[strings.TrimPrefix(h.Name, "/")], _ = io.ReadAll(tr)
-			}
-		}
+		readTar(t, r, files, map[string]os.FileMode{})
 	}
 	return files
 }

@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -274,6 +275,22 @@ func TestReleaseBundleContents(t *testing.T) {
 	if !m.UserConfig["api_token"].Sensitive || !m.UserConfig["api_token"].Required {
 		t.Error("the API token must be sensitive and required")
 	}
+	// The budget's range is the one the server accepts: both ends pass, one
+	// past either end is refused (exit status 2), so the form Claude Desktop
+	// shows cannot offer a value that stops the server from starting.
+	if h, ok := host(); ok {
+		budget := m.UserConfig["max_output_tokens"]
+		bin := filepath.Join(dist, h.String(), h.exe())
+		for n, accepted := range map[int]bool{*budget.Min: true, *budget.Max: true, *budget.Min - 1: false, *budget.Max + 1: false} {
+			cmd := exec.Command(bin, "call", "no_such_tool", "{}")
+			cmd.Env = []string{"STAMMER_MAX_OUTPUT_TOKENS=" + strconv.Itoa(n)}
+			err := cmd.Run()
+			refused := err != nil && cmd.ProcessState.ExitCode() == 2
+			if refused == accepted {
+				t.Errorf("STAMMER_MAX_OUTPUT_TOKENS=%d: the server %s it, the manifest's range [%d, %d] says otherwise", n, map[bool]string{true: "refuses", false: "accepts"}[refused], *budget.Min, *budget.Max)
+			}
+		}
+	}
 
 	if !slices.Equal(m.Compatibility.Platforms, []string{"darwin", "win32", "linux"}) {
 		t.Errorf("compatibility.platforms = %q", m.Compatibility.Platforms)
@@ -439,18 +456,7 @@ func readArchive(t *testing.T, file string) (map[string][]byte, map[string]os.Fi
 		if err != nil {
 			t.Fatal(err)
 		}
-		tr := tar.NewReader(gz)
-		for {
-			h, err := tr.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			data, _ := io.ReadAll(tr)
-			files[h.Name], modes[h.Name] = data, os.FileMode(h.Mode)
-		}
+		readTar(t, gz, files, modes)
 		return files, modes
 	}
 	zr, err := zip.OpenReader(file)
@@ -471,6 +477,26 @@ func readArchive(t *testing.T, file string) (map[string][]byte, map[string]os.Fi
 		files[zf.Name], modes[zf.Name] = data, zf.Mode()
 	}
 	return files, modes
+}
+
+// readTar adds the regular files of a tar stream, with their modes.
+func readTar(t *testing.T, r io.Reader, files map[string][]byte, modes map[string]os.FileMode) {
+	t.Helper()
+	tr := tar.NewReader(r)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.Typeflag == tar.TypeReg {
+			name := strings.TrimPrefix(h.Name, "/")
+			files[name], _ = io.ReadAll(tr)
+			modes[name] = os.FileMode(h.Mode)
+		}
+	}
 }
 
 // platformOf reads a binary's OS and CPU from its own headers.
