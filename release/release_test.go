@@ -61,10 +61,17 @@ func release(t *testing.T) (string, build) {
 			return
 		}
 		args := append(strings.Fields(line)[1:], "-dist", released.dist)
-		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+		// Stop in time to fail with the build's output rather than be killed
+		// by go test's -timeout (10 minutes by default) with a stack dump.
+		deadline := time.Now().Add(15 * time.Minute)
+		if d, ok := t.Deadline(); ok && d.Add(-time.Minute).Before(deadline) {
+			deadline = d.Add(-time.Minute)
+		}
+		ctx, cancel := context.WithDeadline(context.Background(), deadline)
 		defer cancel()
 		cmd := exec.CommandContext(ctx, "go", args...)
 		cmd.Dir = root
+		cmd.WaitDelay = 10 * time.Second
 		start := time.Now()
 		out, err := cmd.CombinedOutput()
 		released.took = time.Since(start)
