@@ -341,6 +341,11 @@ func TestReleaseBundleContents(t *testing.T) {
 			if goos, arch := platformOf(t, want); goos != tg.OS || arch != tg.Arch || a.Cpu != cpuOf(arch) {
 				t.Errorf("%s slice %d: cpu %v for %s/%s", bb.path, i, a.Cpu, goos, arch)
 			}
+			// Apple silicon runs no unsigned code: Go's linker signs arm64
+			// binaries ad hoc (LC_CODE_SIGNATURE), and the slice keeps it.
+			if a.Cpu == macho.CpuArm64 && !hasCodeSignature(a.File) {
+				t.Errorf("%s: the arm64 slice has no code signature; macOS would kill it at launch", bb.path)
+			}
 		}
 	}
 }
@@ -521,6 +526,18 @@ func platformOf(t *testing.T, bin []byte) (goos, goarch string) {
 	}
 	t.Fatalf("not an ELF, Mach-O or PE binary (%d bytes)", len(bin))
 	return "", ""
+}
+
+// hasCodeSignature reports whether a Mach-O file has an LC_CODE_SIGNATURE
+// load command.
+func hasCodeSignature(f *macho.File) bool {
+	const lcCodeSignature = 0x1d
+	for _, l := range f.Loads {
+		if raw := l.Raw(); len(raw) >= 4 && f.ByteOrder.Uint32(raw) == lcCodeSignature {
+			return true
+		}
+	}
+	return false
 }
 
 // cpuOf is the Mach-O CPU type of a GOARCH.
