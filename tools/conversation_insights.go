@@ -2,6 +2,7 @@ package tools
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -59,7 +60,9 @@ func newConversationInsights(d Deps, f *fetcher) (server.ServerTool, error) {
 				covers: got.covers,
 			}
 			newestFirst(cs, idx)
-			r.full = analyze(lex(), cs, idx, r.Period)
+			several := q.ChatbotID == 0 && q.ChatbotUUID == ""
+			r.full = analyze(lex(), cs, idx, r.Period, several, d.Chatbots)
+			r.names, r.several = d.Chatbots, several
 			r.Analysis = r.full
 			r.Trend, r.TrendNote = trend(ctx, d, f, q, p.Search)
 			if p.Chart {
@@ -93,10 +96,12 @@ type ConversationInsightsResult struct {
 	FetchedAt string   `json:"fetched_at,omitempty" jsonschema_description:"When the data was fetched from Stammer, RFC 3339 UTC."`
 	Partial   string   `json:"partial,omitempty" jsonschema_description:"Set when the API's pages were not all read: why, and how to cover everything."`
 
-	full   Analysis // before budget cuts
-	covers string   // fetched.covers
-	level  int      // how much has been cut
-	img    *image   // the chart, when asked for
+	full    Analysis // before budget cuts
+	covers  string   // fetched.covers
+	level   int      // how much has been cut
+	img     *image   // the chart, when asked for
+	names   ChatbotNames
+	several bool // the query covered every chatbot
 }
 
 // attachment is the chart, which the adapter charges to the budget.
@@ -127,10 +132,16 @@ func trend(ctx context.Context, d Deps, f *fetcher, q stammer.Query, search stri
 	return &Trend{PreviousStart: pq.StartDate, PreviousEnd: pq.EndDate, Previous: len(prev)}, ""
 }
 
-// shrink gives up detail: examples and phrases first, then shorter lists.
+// shrink gives up detail: a long chatbot comparison first (its worst rows
+// stay), then phrases, per-period failures, shorter lists.
 func (r *ConversationInsightsResult) shrink() bool {
-	r.level++
 	a := &r.Analysis
+	if n := len(a.ByChatbot); n > 20 {
+		a.ChatbotsCut += n - 20
+		a.ByChatbot = a.ByChatbot[:20]
+		return true
+	}
+	r.level++
 	switch r.level {
 	case 1:
 		a.TopPhrases = a.TopPhrases[:min(len(a.TopPhrases), 5)]
@@ -156,6 +167,35 @@ func (r *ConversationInsightsResult) shrink() bool {
 			f.ByPlatform = f.ByPlatform[:min(len(f.ByPlatform), 3)]
 		}
 		r.trimPeriods(4)
+	case 7:
+		if n := len(a.ByChatbot); n > 5 {
+			a.ChatbotsCut += n - 5
+			a.ByChatbot = a.ByChatbot[:5]
+		}
+	case 8:
+		for i := range a.TopQuestions {
+			a.TopQuestions[i].Examples = a.TopQuestions[i].Examples[:min(1, len(a.TopQuestions[i].Examples))]
+		}
+		for _, f := range []*Failure{&a.Fallbacks, &a.Unanswered, &a.Repeated} {
+			f.ByPlatform, f.Examples = nil, f.Examples[:min(1, len(f.Examples))]
+		}
+		r.trimPeriods(0)
+	case 9:
+		if n := len(a.ByChatbot); n > 3 {
+			a.ChatbotsCut += n - 3
+			a.ByChatbot = a.ByChatbot[:3]
+		}
+		a.Languages = a.Languages[:min(len(a.Languages), 2)]
+		r.BusiestDays = r.BusiestDays[:min(len(r.BusiestDays), 1)]
+	case 10:
+		a.TopQuestions = a.TopQuestions[:min(len(a.TopQuestions), 2)]
+		for i := range a.TopQuestions {
+			a.TopQuestions[i].Text = clip(a.TopQuestions[i].Text, 40)
+		}
+		if n := len(a.ByChatbot); n > 1 {
+			a.ChatbotsCut += n - 1
+			a.ByChatbot = a.ByChatbot[:1]
+		}
 	default:
 		return false
 	}
@@ -167,10 +207,13 @@ func (r *ConversationInsightsResult) render() (string, any) {
 	if r.Trend != nil {
 		r.Trend.Change = 0
 		if r.Trend.Previous > 0 {
-			r.Trend.Change = float64(int(float64(r.Total-r.Trend.Previous)*1000/float64(r.Trend.Previous)+0.5)) / 10
+			r.Trend.Change = round1(float64(r.Total-r.Trend.Previous) * 100 / float64(r.Trend.Previous))
 		}
 	}
 	r.Cuts = nil
+	if r.ChatbotsCut > 0 {
+		r.Cuts = append(r.Cuts, fmt.Sprintf("the %d chatbots with the lowest failure rates left out of the comparison; list_chatbots lists every chatbot, and chatbot_id narrows insights to one", r.ChatbotsCut))
+	}
 	if r.level > 0 {
 		r.Cuts = append(r.Cuts, "lists shortened to fit the output budget; narrow the filters (one chatbot, a shorter date range) or use search to see more of a part")
 	}
@@ -180,7 +223,7 @@ func (r *ConversationInsightsResult) render() (string, any) {
 // text renders the insights for the model.
 func (r *ConversationInsightsResult) text() string {
 	var b strings.Builder
-	writeHeader(&b, r.Demo, "Stammer conversation insights", r.Filters, r.covers, r.Search)
+	writeHeader(&b, r.Demo, "Stammer conversation insights", r.Filters, r.covers, r.Search, r.names)
 	if r.Total == 0 {
 		b.WriteString("No conversations matched, so there is nothing to analyse.\n")
 		b.WriteString(r.Filters.emptyHints())
@@ -225,12 +268,13 @@ func (r *ConversationInsightsResult) text() string {
 		fmt.Fprintf(&b, "%s %d%%", l.Language, l.Share)
 	}
 	b.WriteString("\n\n" + untrustedNotice + "\n")
-	fmt.Fprintf(&b, "Top questions (of %s user messages that ask something; similar wordings grouped):\n", num(a.QuestionMessages))
+	fmt.Fprintf(&b, "Top questions (of %s user messages that ask something; greetings, thanks and answers to the bot are not questions; similar wordings grouped):\n", num(a.QuestionMessages))
 	if len(a.TopQuestions) == 0 {
 		b.WriteString("- no question was asked more than once\n")
 	}
 	for i, q := range a.TopQuestions {
-		fmt.Fprintf(&b, "%d. %s — %s times (%.1f%%), %d wording(s); e.g. %s\n", i+1, strconv.Quote(q.Text), num(q.Count), q.Share, q.Variants, numbers(q.Examples))
+		fmt.Fprintf(&b, "%d. %s — %s in %s (%.1f%% of question messages), %s; e.g. %s\n", i+1, strconv.Quote(q.Text),
+			count(q.Messages, "message"), count(q.Conversations, "conversation"), q.Share, count(q.Variants, "wording"), r.refs(q.Examples))
 	}
 	if len(a.TopTerms) > 0 {
 		b.WriteString("Top words: " + terms(a.TopTerms) + "\n")
@@ -238,25 +282,38 @@ func (r *ConversationInsightsResult) text() string {
 	if len(a.TopPhrases) > 0 {
 		b.WriteString("Top phrases: " + terms(a.TopPhrases) + "\n")
 	}
-	b.WriteString("\nWhere the bot failed\n")
-	writeFailure(&b, "fallback answers", "of bot answers", a.Fallbacks)
-	writeFailure(&b, "unanswered user messages", "of user messages", a.Unanswered)
-	writeFailure(&b, "repeated questions", "of conversations", a.Repeated)
+	b.WriteString("\nWhere the bot failed (each line: messages, then the conversations they were in, which the platform and period counts break down)\n")
+	r.writeFailure(&b, "fallback answers", "fallback answers", "of bot answers", a.Fallbacks)
+	r.writeFailure(&b, "unanswered user messages", "unanswered messages", "of user messages", a.Unanswered)
+	r.writeFailure(&b, "repeated questions", "repeated questions", "of conversations have one", a.Repeated)
+	if len(a.ByChatbot) > 0 {
+		b.WriteString("\nChatbots compared, worst fallback rate first (fallbacks of its bot answers · unanswered of its user messages · conversations with a repeated question):\n")
+		for _, c := range a.ByChatbot {
+			fmt.Fprintf(&b, "- %s: %s; fallbacks %.1f%% (%s) · unanswered %.1f%% (%s) · repeated %.1f%% (%s)\n", r.names.label(c.ChatbotID),
+				count(c.Conversations, "conversation"), c.FallbackRate, num(c.Fallbacks), c.UnansweredRate, num(c.Unanswered), c.RepeatedRate, num(c.Repeated))
+		}
+		if a.ChatbotsCut > 0 {
+			fmt.Fprintf(&b, "- … %s more, all with lower fallback rates\n", count(a.ChatbotsCut, "chatbot"))
+		}
+	}
 	for _, c := range r.Cuts {
 		b.WriteString("- cut: " + c + ".\n")
 	}
 	if r.Chart != "" {
 		b.WriteString("\nChart: " + r.Chart + "\n")
 	}
-	b.WriteString("\nOpen an example: get_conversation with the chatbot and the conversation_number.\n")
+	if ex, ok := r.firstExample(); ok {
+		fmt.Fprintf(&b, "\nOpen an example: get_conversation %s\n", ex)
+	}
 	return b.String()
 }
 
-// writeFailure renders one failure kind on one or two lines.
-func writeFailure(b *strings.Builder, name, of string, f Failure) {
-	fmt.Fprintf(b, "- %s: %s (%.1f%% %s) in %s", name, num(f.Count), f.Rate, of, count(f.Conversations, "conversation"))
+// writeFailure renders one failure kind on one or two lines, saying what
+// each number counts.
+func (r *ConversationInsightsResult) writeFailure(b *strings.Builder, name, noun, of string, f Failure) {
+	fmt.Fprintf(b, "- %s: %s %s in %s (%.1f%% %s)", name, num(f.Messages), noun, count(f.Conversations, "conversation"), f.Rate, of)
 	if len(f.ByPlatform) > 0 {
-		b.WriteString("; by platform: ")
+		b.WriteString("; conversations by platform: ")
 		for i, p := range f.ByPlatform {
 			if i > 0 {
 				b.WriteString(", ")
@@ -265,23 +322,56 @@ func writeFailure(b *strings.Builder, name, of string, f Failure) {
 		}
 	}
 	if len(f.Examples) > 0 {
-		b.WriteString("; e.g. " + numbers(f.Examples))
+		b.WriteString("; e.g. " + r.refs(f.Examples))
 	}
 	b.WriteString("\n")
 	if len(f.ByPeriod) > 0 && f.Conversations > 0 {
-		b.WriteString("  per period: ")
+		b.WriteString("  conversations per period: ")
 		writeCounts(b, f.ByPeriod)
 		b.WriteString("\n")
 	}
 }
 
-// numbers renders conversation numbers as #4812, #4790.
-func numbers(ns []int64) string {
-	parts := make([]string, len(ns))
-	for i, n := range ns {
-		parts[i] = "#" + strconv.FormatInt(n, 10)
+// refs renders example conversations: "#4812, #4790", with the chatbot
+// when the query covered several ("bot 17 #4812").
+func (r *ConversationInsightsResult) refs(rs []ConversationRef) string {
+	parts := make([]string, len(rs))
+	for i, c := range rs {
+		parts[i] = "#" + strconv.FormatInt(c.Number, 10)
+		if r.several && c.ChatbotID > 0 {
+			parts[i] = "bot " + strconv.FormatInt(c.ChatbotID, 10) + " " + parts[i]
+		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// firstExample is the exact get_conversation call for the first example
+// shown: the top question's, or else a failure's.
+func (r *ConversationInsightsResult) firstExample() (string, bool) {
+	a := &r.Analysis
+	var all []ConversationRef
+	for _, q := range a.TopQuestions {
+		all = append(all, q.Examples...)
+	}
+	for _, f := range []Failure{a.Fallbacks, a.Unanswered, a.Repeated} {
+		all = append(all, f.Examples...)
+	}
+	for _, c := range all {
+		args := GetConversationParams{ConversationNumber: c.Number, OnlyDeletedConversations: ptr(r.Filters.OnlyDeletedConversations)}
+		switch {
+		case r.Filters.ChatbotID > 0:
+			args.ChatbotID = r.Filters.ChatbotID
+		case r.Filters.ChatbotUUID != "":
+			args.ChatbotUUID = r.Filters.ChatbotUUID
+		case c.ChatbotID > 0:
+			args.ChatbotID = c.ChatbotID
+		default:
+			continue
+		}
+		b, err := json.Marshal(args)
+		return string(b), err == nil
+	}
+	return "", false
 }
 
 // terms renders words with counts, quoted because users wrote them.

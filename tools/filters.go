@@ -74,15 +74,20 @@ type Filters struct {
 	ConversationNumber       int64  `json:"conversation_number,omitempty" jsonschema_description:"conversation_number sent to the API."`
 }
 
-// describe renders the filters as one line; covers replaces "all
-// chatbots" when the caller may read only some (fetched.covers).
-func (f Filters) describe(covers string) string {
+// describe renders the filters as one line, naming the chatbot; covers
+// replaces "all chatbots" when the caller may read only some
+// (fetched.covers).
+func (f Filters) describe(covers string, names ChatbotNames) string {
 	parts := []string{}
 	switch {
 	case f.ChatbotID > 0:
-		parts = append(parts, fmt.Sprintf("chatbot %d", f.ChatbotID))
+		parts = append(parts, "chatbot "+names.label(f.ChatbotID))
 	case f.ChatbotUUID != "":
-		parts = append(parts, "chatbot "+f.ChatbotUUID)
+		s := "chatbot " + f.ChatbotUUID
+		if id := names.byUUID(f.ChatbotUUID); id > 0 {
+			s += " (" + names.label(id) + ")"
+		}
+		parts = append(parts, s)
 	default:
 		parts = append(parts, cmp.Or(covers, "all chatbots"))
 	}

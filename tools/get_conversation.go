@@ -91,7 +91,7 @@ func newGetConversation(d Deps, f *fetcher) (server.ServerTool, *transcripts, er
 			if err != nil {
 				return nil, err
 			}
-			return newTranscript(p, c, d.Demo), nil
+			return newTranscript(p, c, d.Demo, d.Chatbots), nil
 		})
 }
 
@@ -143,7 +143,7 @@ func find(ctx context.Context, c *stammer.Client, f *fetcher, p GetConversationP
 		return found[0], nil
 	case 0:
 		deleted := q.OnlyDeletedConversations
-		msg := fmt.Sprintf("No conversation number %d found (%s).", p.ConversationNumber, Filters(q).describe(""))
+		msg := fmt.Sprintf("No conversation number %d found (%s).", p.ConversationNumber, Filters(q).describe("", nil))
 		if !deleted {
 			msg += " If it was deleted, call again with onlyDeletedConversations=true."
 		}
@@ -196,13 +196,14 @@ type GetConversationResult struct {
 	have    int               // messages the API sent, which paging walks
 	dropped int
 	bound   int // rune bound per message
+	names   ChatbotNames
 }
 
 // LogCount reports the messages returned, for the per-call log line.
 func (r *GetConversationResult) LogCount() int { return len(r.Messages) }
 
 // newTranscript prepares the page of messages asked for.
-func newTranscript(p GetConversationParams, c *stammer.Conversation, demo bool) *GetConversationResult {
+func newTranscript(p GetConversationParams, c *stammer.Conversation, demo bool, names ChatbotNames) *GetConversationResult {
 	r := &GetConversationResult{
 		Demo:          demo,
 		Number:        c.Number,
@@ -217,6 +218,7 @@ func newTranscript(p GetConversationParams, c *stammer.Conversation, demo bool) 
 		MessageOffset: p.MessageOffset,
 		params:        p,
 		bound:         messageRunes,
+		names:         names,
 	}
 	lo := min(p.MessageOffset, len(c.Messages))
 	hi := min(lo+cmp.Or(p.MessageLimit, defaultMessageLimit), len(c.Messages))
@@ -278,7 +280,7 @@ func (r *GetConversationResult) text() string {
 		b.WriteString(r.UUID)
 	}
 	if r.ChatbotID > 0 {
-		fmt.Fprintf(&b, " · chatbot %d", r.ChatbotID)
+		b.WriteString(" · chatbot " + r.names.label(r.ChatbotID))
 	}
 	b.WriteString(" · " + cmp.Or(r.Platform, "platform unknown") + " · " + r.State)
 	if r.StartedAt != "" {

@@ -50,32 +50,54 @@ const greetings = `hi hello hey hola ola oi bonjour salut hallo thanks thank thx
 // languages of the fixtures and of Stammer's users. An operator can replace
 // them with a file (STAMMER_FALLBACK_PHRASES_FILE, one phrase a line).
 var defaultFallbacks = []string{
-	"i don't know", "i do not know", "i'm not sure", "i am not sure", "i can't help", "i cannot help", "i couldn't find",
-	"i don't have information", "i don't have that information", "please contact", "contact our team", "contact support",
-	"no tengo información", "no lo sé", "no estoy seguro", "no estoy segura", "no puedo ayudar", "póngase en contacto", "contacte",
-	"não tenho informação", "não tenho informações", "não sei", "não tenho certeza", "entre em contato", "não posso ajudar",
-	"je ne sais pas", "je ne suis pas sûr", "je n'ai pas d'information", "veuillez contacter", "contactez",
-	"ich weiß nicht", "ich bin mir nicht sicher", "keine informationen", "wenden sie sich", "kontaktieren sie",
+	// English
+	"i don't know", "i do not know", "i'm not sure", "i am not sure", "i can't help", "i cannot help", "i'm unable to", "i am unable to",
+	"i'm not able to", "i am not able to", "i couldn't find", "i could not find", "i don't have information", "i don't have that information",
+	"i don't have any information", "i do not have information", "i don't understand", "i didn't understand", "could you rephrase",
+	"can you rephrase", "outside my knowledge", "please contact", "contact our team", "contact support", "reach out to our",
+	// Spanish ("no sé" alone would also match "no se …" once accents are folded, so its usual contexts are listed)
+	"no lo sé", "lo siento, no sé", "no sé la respuesta", "no sé responder", "no sé decirte", "no sé qué", "no tengo información",
+	"no tengo esa información", "no dispongo de información", "no estoy seguro", "no estoy segura", "no puedo ayudar",
+	"no puedo ayudarte", "no puedo ayudarle", "no puedo ayudarte con eso", "no entiendo", "no he entendido", "póngase en contacto",
+	"ponte en contacto", "contacte", "contacta con", "comuníquese con",
+	// Portuguese
+	"não sei", "não tenho informação", "não tenho informações", "não tenho essa informação", "não tenho certeza", "não posso ajudar",
+	"não consigo ajudar", "não entendi", "entre em contato", "entre em contacto", "contacte-nos", "fale com a nossa equipe",
+	// French
+	"je ne sais pas", "je ne suis pas sûr", "je ne suis pas sûre", "je n'ai pas d'information", "je n'ai pas d'informations",
+	"je n'ai pas cette information", "je ne peux pas vous aider", "je ne peux pas t'aider", "je n'ai pas compris", "je ne comprends pas",
+	"veuillez contacter", "contactez",
+	// German
+	"ich weiß nicht", "weiß ich nicht", "das weiß ich nicht", "ich bin mir nicht sicher", "keine informationen",
+	"ich kann ihnen nicht helfen", "ich kann dir nicht helfen", "ich kann nicht helfen", "ich habe das nicht verstanden",
+	"wenden sie sich", "kontaktieren sie", "nehmen sie kontakt",
 }
 
 // Word flags in lexicon.info: the language bits (langNames order) come
-// first, then whether the word is a stop word or a greeting.
+// first, then what the word does in a message.
 const (
-	flagStop     = 1 << 6
-	flagGreeting = 1 << 7
+	flagStop        = 1 << 6  // a function word of some language
+	flagGreeting    = 1 << 7  // a greeting, thanks or ack: never a question on its own
+	flagAskFirst    = 1 << 8  // a question word, when it starts a message
+	flagAskAnywhere = 1 << 9  // a request or problem word
+	flagFiller      = 1 << 10 // no topic: left out of question groups
+	flagHowMuch     = 1 << 11 // asks "how much" on its own
+	flagTime        = 1 << 12 // asks "how long" with a how-much word
 )
 
 // lexicon is the hashed form of the lists, built once.
 type lexicon struct {
 	// info answers every question about a word in one map lookup: the hot
 	// loop reads it once per word.
-	info map[uint64]uint8
+	info map[uint64]uint16
+	// concept maps a word's stem to its concept's (concepts.go).
+	concept map[uint64]uint64
+	// price is PRICE's hash; how, much, wie, viel are the words of the
+	// two-word "how much" questions.
+	price, how, much, wie, viel uint64
 	// firstBits is a 64-bit filter of the phrases' first words, checked
 	// before the phrases map.
 	firstBits uint64
-	stop      map[uint64]bool
-	greeting  map[uint64]bool
-	langs     map[uint64]uint8 // word → bit set of languages (langNames order) whose stop list has it
 	// phrases maps a fallback phrase's first word to the phrases' words, so
 	// an answer is checked in one pass over its words.
 	phrases map[uint64][][]uint64
@@ -83,20 +105,31 @@ type lexicon struct {
 
 // newLexicon hashes the lists; fallbacks nil means the defaults.
 func newLexicon(fallbacks []string) *lexicon {
-	l := &lexicon{stop: map[uint64]bool{}, greeting: map[uint64]bool{}, langs: map[uint64]uint8{}}
-	l.info = map[uint64]uint8{}
+	l := &lexicon{info: map[uint64]uint16{}, concept: map[uint64]uint64{}}
 	for i, lang := range langNames {
 		for _, w := range strings.Fields(stopWordLists[lang]) {
-			h := hashWord(w)
-			l.stop[h] = true
-			l.langs[h] |= 1 << i
-			l.info[h] |= 1<<i | flagStop
+			l.info[hashWord(w)] |= 1<<i | flagStop
 		}
 	}
-	for _, w := range strings.Fields(greetings) {
-		l.greeting[hashWord(w)] = true
-		l.info[hashWord(w)] |= flagGreeting
+	for _, list := range []struct {
+		words string
+		flag  uint16
+	}{
+		{greetings, flagGreeting}, {acks, flagGreeting}, {askFirst, flagAskFirst}, {askAnywhere, flagAskAnywhere},
+		{fillers, flagFiller}, {howMuch, flagHowMuch}, {timeWords, flagTime},
+	} {
+		for _, w := range strings.Fields(list.words) {
+			l.info[hashWord(w)] |= list.flag
+		}
 	}
+	for name, words := range concepts {
+		c := hashWord(name) ^ 0x9e3779b97f4a7c15 // apart from any word's stem
+		for _, w := range strings.Fields(words) {
+			l.concept[stem(w)] = c
+		}
+	}
+	l.price = hashWord("PRICE") ^ 0x9e3779b97f4a7c15
+	l.how, l.much, l.wie, l.viel = hashWord("how"), hashWord("much"), hashWord("wie"), hashWord("viel")
 	if fallbacks == nil {
 		fallbacks = defaultFallbacks
 	}

@@ -69,7 +69,7 @@ func newListConversations(d Deps, f *fetcher) (server.ServerTool, error) {
 			if err != nil {
 				return nil, err
 			}
-			r := newListResult(p, q, got, d.Demo)
+			r := newListResult(p, q, got, d.Demo, d.Chatbots)
 			if p.Chart {
 				r.Chart, r.img = chartFor(got.res.Conversations, r.matches, r.Totals, r.Filters)
 			}
@@ -90,6 +90,7 @@ type ConversationItem struct {
 	Number       int64  `json:"number,omitempty" jsonschema_description:"conversation_number; pass it (with the chatbot) to get_conversation for the transcript."`
 	UUID         string `json:"uuid,omitempty" jsonschema_description:"The conversation's UUID (get_conversation accepts it too)."`
 	ChatbotID    int64  `json:"chatbot_id,omitempty" jsonschema_description:"The conversation's chatbot, when the query covered several."`
+	ChatbotName  string `json:"chatbot_name,omitempty" jsonschema_description:"The operator's name for that chatbot (STAMMER_CHATBOTS_FILE)."`
 	StartedAt    string `json:"started_at,omitempty" jsonschema_description:"When the conversation started, RFC 3339 UTC."`
 	Platform     string `json:"platform,omitempty" jsonschema_description:"Source platform."`
 	Messages     int    `json:"messages" jsonschema:"required" jsonschema_description:"Number of messages (user and bot)."`
@@ -117,6 +118,10 @@ type ListConversationsResult struct {
 	Truncated     string             `json:"truncated,omitempty" jsonschema:"enum=page_cap,enum=other_host,enum=loop" jsonschema_description:"Why the API's pages were not all read: page_cap (too many pages), other_host (a next link to another host, not followed to protect the token) or loop."`
 	FetchedAt     string             `json:"fetched_at,omitempty" jsonschema_description:"When the data was fetched from Stammer, RFC 3339 UTC (results are cached for a minute)."`
 	Chart         string             `json:"chart,omitempty" jsonschema_description:"Describes the attached PNG chart, when chart=true."`
+	Includes      string             `json:"includes" jsonschema:"required,enum=live,enum=deleted,enum=flagged" jsonschema_description:"What the totals include: live (the API answers onlyDeletedConversations=false with live conversations only, so live/deleted counts say nothing of deleted ones), deleted (onlyDeletedConversations=true), or flagged (the API sent both kinds; live and deleted count its flags)."`
+	OtherHalf     *NextCall          `json:"other_half,omitempty" jsonschema_description:"The call for the conversations this one does not cover: the deleted ones, or the live ones."`
+	ByChatbot     []ChatbotCount     `json:"by_chatbot,omitempty" jsonschema_description:"When no chatbot was given: matching conversations per chatbot, most first. With other_chatbots it adds up to total."`
+	OtherChatbots *ChatbotRest       `json:"other_chatbots,omitempty" jsonschema_description:"The chatbots left out of by_chatbot to fit the output budget, and their conversations."`
 
 	params  ListConversationsParams // the call, for the next-page arguments
 	partial string                  // the client's note on a partial result
@@ -127,7 +132,20 @@ type ListConversationsResult struct {
 	dropped int                     // items cut from the end of the page
 	short   bool                    // excerpts shortened
 	img     *image                  // the chart, when asked for
+	names   ChatbotNames
+	bots    []ChatbotCount // the whole by-chatbot breakdown
+	botsCap int            // rows of it shown (0: all)
 }
+
+// ChatbotRest sums the chatbots a breakdown leaves out.
+type ChatbotRest struct {
+	Chatbots int `json:"chatbots" jsonschema:"required" jsonschema_description:"Chatbots not listed."`
+	Count    int `json:"count" jsonschema:"required" jsonschema_description:"Their matching conversations."`
+}
+
+// maxChatbotRows is the most rows the by-chatbot breakdown shows before the
+// listing gives anything up; the smallest chatbots are summed in one line.
+const maxChatbotRows = 50
 
 // attachment is the chart, which the adapter charges to the budget.
 func (r *ListConversationsResult) attachment() *image { return r.img }
@@ -137,7 +155,7 @@ func (r *ListConversationsResult) attachment() *image { return r.img }
 func (r *ListConversationsResult) LogCount() int { return r.Total }
 
 // newListResult computes the result over every fetched conversation.
-func newListResult(p ListConversationsParams, q stammer.Query, got fetched, demo bool) *ListConversationsResult {
+func newListResult(p ListConversationsParams, q stammer.Query, got fetched, demo bool, names ChatbotNames) *ListConversationsResult {
 	res := got.res
 	cs := res.Conversations
 	search := p.Search
@@ -157,7 +175,9 @@ func newListResult(p ListConversationsParams, q stammer.Query, got fetched, demo
 		FetchedAt:    rfc3339(got.at),
 		params:       p,
 		limit:        cmp.Or(p.Limit, defaultLimit),
+		names:        names,
 	}
+	r.setIncludes(p)
 	if res.Count >= 0 {
 		n := res.Count
 		r.APICount = &n
@@ -167,8 +187,12 @@ func newListResult(p ListConversationsParams, q stammer.Query, got fetched, demo
 	lo := min(p.Offset, len(idx))
 	hi := min(lo+r.limit, len(idx))
 	several := q.ChatbotID == 0 && q.ChatbotUUID == ""
+	if several && r.Total > 0 {
+		r.bots = chatbotCounts(chatbotsIn(cs, idx), r.Total, names)
+		r.botsCap = len(r.bots)
+	}
 	for _, i := range idx[lo:hi] {
-		it := listItem(&cs[i], several)
+		it := listItem(&cs[i], several, names)
 		if h, ok := hits[i]; ok {
 			it.Match = &Match{Role: string(h.role), Excerpt: h.excerpt}
 		}
@@ -177,8 +201,45 @@ func newListResult(p ListConversationsParams, q stammer.Query, got fetched, demo
 	return r
 }
 
+// setIncludes says which conversations the totals include, and the call
+// for the others. The API answers onlyDeletedConversations=false with live
+// conversations only, so "deleted 0" there would be no fact about the
+// account; the conversations' own flags are trusted only when both kinds
+// came back.
+func (r *ListConversationsResult) setIncludes(p ListConversationsParams) {
+	other := p
+	other.Offset = 0
+	switch {
+	case r.Deleted == 0 && r.StateUnknown == 0 && !r.Filters.OnlyDeletedConversations:
+		r.Includes = "live"
+		other.OnlyDeletedConversations = ptr(true)
+	case r.Live == 0 && r.StateUnknown == 0 && r.Filters.OnlyDeletedConversations:
+		r.Includes = "deleted"
+		other.OnlyDeletedConversations = ptr(false)
+	default:
+		r.Includes = "flagged"
+		return
+	}
+	r.OtherHalf = nextCall("list_conversations", other)
+}
+
+// stateLine renders what the totals cover.
+func (r *ListConversationsResult) stateLine() string {
+	switch r.Includes {
+	case "live":
+		return fmt.Sprintf("- live conversations only (with onlyDeletedConversations=false the API leaves deleted ones out, so this says nothing about them); deleted ones: list_conversations %s\n", r.OtherHalf.Arguments)
+	case "deleted":
+		return fmt.Sprintf("- deleted conversations only (onlyDeletedConversations=true); live ones: list_conversations %s\n", r.OtherHalf.Arguments)
+	}
+	s := fmt.Sprintf("- as the API flagged them: live %s · deleted %s", num(r.Live), num(r.Deleted))
+	if r.StateUnknown > 0 {
+		s += fmt.Sprintf(" · no live/deleted flag %s", num(r.StateUnknown))
+	}
+	return s + "\n"
+}
+
 // listItem shapes one listing line.
-func listItem(c *stammer.Conversation, withChatbot bool) ConversationItem {
+func listItem(c *stammer.Conversation, withChatbot bool, names ChatbotNames) ConversationItem {
 	it := ConversationItem{
 		Number:    c.Number,
 		UUID:      c.UUID,
@@ -188,7 +249,7 @@ func listItem(c *stammer.Conversation, withChatbot bool) ConversationItem {
 		State:     c.State.String(),
 	}
 	if withChatbot {
-		it.ChatbotID = c.ChatbotID
+		it.ChatbotID, it.ChatbotName = c.ChatbotID, names.name(c.ChatbotID)
 	}
 	for _, m := range c.Messages {
 		if m.Role == stammer.RoleUser && strings.TrimSpace(m.Text) != "" {
@@ -204,6 +265,9 @@ func listItem(c *stammer.Conversation, withChatbot bool) ConversationItem {
 // then the oldest periods of the series, then the excerpts' search context.
 func (r *ListConversationsResult) shrink() bool {
 	switch {
+	case r.botsCap > maxChatbotRows:
+		r.botsCap = maxChatbotRows
+		return true
 	case !r.short && len(r.all)-r.dropped > 0:
 		r.short = true
 		return true
@@ -212,6 +276,9 @@ func (r *ListConversationsResult) shrink() bool {
 		return true
 	case len(r.ByPeriod) > 8:
 		return r.trimPeriods(len(r.ByPeriod) / 2)
+	case r.botsCap > 10:
+		r.botsCap = max(r.botsCap/2, 10)
+		return true
 	}
 	return false
 }
@@ -235,7 +302,17 @@ func (r *ListConversationsResult) render() (string, any) {
 	next := r.params
 	next.Offset = r.Offset + len(page)
 	r.Remaining, r.Next = rest(r.Total, next.Offset, "list_conversations", next)
+	r.ByChatbot, r.OtherChatbots = r.bots[:r.botsCap], nil
+	if others := r.bots[r.botsCap:]; len(others) > 0 {
+		r.OtherChatbots = &ChatbotRest{Chatbots: len(others)}
+		for _, c := range others {
+			r.OtherChatbots.Count += c.Count
+		}
+	}
 	r.Cuts = nil
+	if r.OtherChatbots != nil && r.botsCap < len(r.bots) {
+		r.Cuts = append(r.Cuts, fmt.Sprintf("by chatbot lists the %d largest of %d chatbots to fit the output budget; list_chatbots lists them all", r.botsCap, len(r.bots)))
+	}
 	if r.dropped > 0 {
 		r.Cuts = append(r.Cuts, pageCut("listing", len(r.all), len(page), "conversations"))
 	}
@@ -253,7 +330,7 @@ func (r *ListConversationsResult) render() (string, any) {
 // more.
 func (r *ListConversationsResult) text() string {
 	var b strings.Builder
-	writeHeader(&b, r.Demo, "Stammer conversations", r.Filters, r.covers, r.Search)
+	writeHeader(&b, r.Demo, "Stammer conversations", r.Filters, r.covers, r.Search, r.names)
 	if r.Total == 0 {
 		if r.Search != "" && r.Fetched > 0 {
 			fmt.Fprintf(&b, "None of the %s fetched conversations contains %s.\n", num(r.Fetched), strconv.Quote(r.Search))
@@ -269,7 +346,8 @@ func (r *ListConversationsResult) text() string {
 	if r.Search != "" {
 		heading += fmt.Sprintf(" matching %s (of %s fetched)", strconv.Quote(r.Search), num(r.Fetched))
 	}
-	r.writeTotals(&b, heading)
+	r.writeTotals(&b, heading, r.stateLine())
+	r.writeByChatbot(&b)
 	r.writeNotes(&b)
 
 	page := r.Conversations
@@ -295,6 +373,25 @@ func (r *ListConversationsResult) text() string {
 		b.WriteString("Chart: " + r.Chart + "\n")
 	}
 	return b.String()
+}
+
+// writeByChatbot renders the by-chatbot breakdown on one line; its counts
+// add up to the total.
+func (r *ListConversationsResult) writeByChatbot(b *strings.Builder) {
+	if len(r.ByChatbot) == 0 {
+		return
+	}
+	b.WriteString("- by chatbot (conversations, most first): ")
+	for i, c := range r.ByChatbot {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(b, "%s %s (%.1f%%)", r.names.label(c.ChatbotID), num(c.Count), c.Share)
+	}
+	if o := r.OtherChatbots; o != nil {
+		fmt.Fprintf(b, ", and %s more with %s (%.1f%%)", count(o.Chatbots, "chatbot"), num(o.Count), share(o.Count, r.Total))
+	}
+	b.WriteString("\n")
 }
 
 // writeNotes says what the API sent that is not in the counts, and what the
@@ -346,6 +443,9 @@ func (c ConversationItem) line() string {
 	}
 	if c.ChatbotID > 0 {
 		fmt.Fprintf(&b, " bot %d", c.ChatbotID)
+		if c.ChatbotName != "" {
+			b.WriteString(" " + strconv.Quote(clean(c.ChatbotName, 60)))
+		}
 	}
 	if c.StartedAt != "" {
 		b.WriteString(" " + shortTime(c.StartedAt))

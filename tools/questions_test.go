@@ -95,7 +95,7 @@ func TestQuestionSuite(t *testing.T) {
 		{"How many conversations on 7 November?", "list_conversations", novArgs,
 			[]string{fmt.Sprintf("11-07 %d", nov.byDay["2026-11-07"])}},
 		{"How many conversations of the clinic bot were deleted?", "list_conversations", `{"chatbot_id":17,"onlyDeletedConversations":true}`,
-			[]string{fmt.Sprintf("deleted %d", len(deleted.convs))}},
+			[]string{fmt.Sprintf("Totals over all %d conversations", len(deleted.convs)), "- deleted conversations only (onlyDeletedConversations=true)"}},
 		{"How many different people talked to the clinic bot?", "list_conversations", `{"chatbot_id":17,"onlyDeletedConversations":false}`,
 			[]string{fmt.Sprintf("unique users: %d", len(all.users))}},
 		{"How long was the longest conversation?", "list_conversations", `{"chatbot_id":17,"onlyDeletedConversations":false}`,

@@ -55,6 +55,9 @@ type Deps struct {
 	// Policy limits each caller of the HTTP transport to their chatbots
 	// (MCP_POLICY_FILE); nil lets everyone read everything.
 	Policy *policy.Store
+	// Chatbots are the operator's names for chatbots
+	// (STAMMER_CHATBOTS_FILE), shown wherever a chatbot is; nil names none.
+	Chatbots ChatbotNames
 	// Now is the clock of fetched_at and the cache; nil means time.Now.
 	// Tests fix it so golden files do not change from run to run.
 	Now func() time.Time

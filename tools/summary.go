@@ -220,15 +220,11 @@ func (t *Totals) trimPeriods(n int) bool {
 	return true
 }
 
-// writeTotals renders the totals block. noun qualifies "conversations"
-// (e.g. "matching").
-func (t *Totals) writeTotals(b *strings.Builder, heading string) {
+// writeTotals renders the totals block under heading; state is the line
+// that says which conversations the call covers (live, deleted).
+func (t *Totals) writeTotals(b *strings.Builder, heading, state string) {
 	b.WriteString(heading + "\n")
-	fmt.Fprintf(b, "- live %s · deleted %s", num(t.Live), num(t.Deleted))
-	if t.StateUnknown > 0 {
-		fmt.Fprintf(b, " · no live/deleted flag %s", num(t.StateUnknown))
-	}
-	b.WriteString("\n")
+	b.WriteString(state)
 	fmt.Fprintf(b, "- unique users: %s", num(t.UniqueUsers))
 	if t.NoUserKey > 0 {
 		fmt.Fprintf(b, " (plus %s conversations without a user key)", num(t.NoUserKey))
@@ -284,11 +280,11 @@ func (t *Totals) writeTotals(b *strings.Builder, heading string) {
 
 // writeHeader starts a result: the demo notice, what was asked, and the
 // search applied after fetching.
-func writeHeader(b *strings.Builder, demo bool, title string, f Filters, covers, search string) {
+func writeHeader(b *strings.Builder, demo bool, title string, f Filters, covers, search string, names ChatbotNames) {
 	if demo {
 		b.WriteString(demoNotice + "\n")
 	}
-	b.WriteString(title + " · " + f.describe(covers))
+	b.WriteString(title + " · " + f.describe(covers, names))
 	if search != "" {
 		b.WriteString(" · search " + strconv.Quote(search))
 	}

@@ -111,7 +111,7 @@ func BenchmarkSummary(b *testing.B) {
 			b.Run(name+"/build", func(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
-					if r := newListResult(p, q, got, false); r.Total != k {
+					if r := newListResult(p, q, got, false, nil); r.Total != k {
 						b.Fatalf("total %d, want %d", r.Total, k)
 					}
 				}
@@ -121,7 +121,7 @@ func BenchmarkSummary(b *testing.B) {
 			b.ReportAllocs()
 			var out int
 			for b.Loop() {
-				r := newListResult(p, q, got, false)
+				r := newListResult(p, q, got, false, nil)
 				text, sc, err := fit(r, DefaultMaxOutputTokens)
 				if err != nil {
 					b.Fatal(err)
@@ -137,7 +137,7 @@ func BenchmarkSummary(b *testing.B) {
 				ps.Search = "appointment"
 				b.ReportAllocs()
 				for b.Loop() {
-					r := newListResult(ps, q, got, false)
+					r := newListResult(ps, q, got, false, nil)
 					if _, _, err := fit(r, DefaultMaxOutputTokens); err != nil {
 						b.Fatal(err)
 					}

@@ -11,13 +11,23 @@ import (
 // every message of up to tens of thousands of conversations.
 
 // fold maps accented Latin letters to their base letter, so "cuánto" and
-// "cuanto" or "não" and "nao" are one word: users type both.
+// "cuanto" or "não" and "nao" are one word: users type both. Letters whose
+// accent changes the word are kept: "ñ" ("años" is not "anos"), and "ß",
+// which is folded to "ss" ("weiß" = "weiss") by tokenize and stem.
 var fold = map[rune]rune{
 	'à': 'a', 'á': 'a', 'â': 'a', 'ã': 'a', 'ä': 'a', 'å': 'a',
 	'ç': 'c', 'è': 'e', 'é': 'e', 'ê': 'e', 'ë': 'e',
-	'ì': 'i', 'í': 'i', 'î': 'i', 'ï': 'i', 'ñ': 'n',
+	'ì': 'i', 'í': 'i', 'î': 'i', 'ï': 'i',
 	'ò': 'o', 'ó': 'o', 'ô': 'o', 'õ': 'o', 'ö': 'o',
-	'ù': 'u', 'ú': 'u', 'û': 'u', 'ü': 'u', 'ý': 'y', 'ÿ': 'y', 'ß': 's',
+	'ù': 'u', 'ú': 'u', 'û': 'u', 'ü': 'u', 'ý': 'y', 'ÿ': 'y',
+}
+
+// foldRune folds one lower-case letter (see fold).
+func foldRune(r rune) rune {
+	if f, ok := fold[r]; ok {
+		return f
+	}
+	return r
 }
 
 // word is one token: its hash and where it is in the source text.
@@ -75,13 +85,14 @@ func tokenize(s string, buf []word) []word {
 				}
 				h, start, state = fnvOffset, i, letters
 			}
-			r = unicode.ToLower(r)
-			if f, ok := fold[r]; ok {
-				r = f
-			}
-			if r < utf8.RuneSelf {
+			r = foldRune(unicode.ToLower(r))
+			switch {
+			case r == 'ß':
+				h = (h ^ 's') * fnvPrime
+				h = (h ^ 's') * fnvPrime
+			case r < utf8.RuneSelf:
 				h = (h ^ uint64(r)) * fnvPrime
-			} else {
+			default:
 				var tmp [utf8.UTFMax]byte
 				for _, b := range tmp[:utf8.EncodeRune(tmp[:], r)] {
 					h = (h ^ uint64(b)) * fnvPrime
@@ -144,25 +155,4 @@ func setKey(hs []uint64) uint64 {
 func sortedUnique(hs []uint64) []uint64 {
 	slices.Sort(hs)
 	return slices.Compact(hs)
-}
-
-// jaccard is |a∩b| / |a∪b| for sorted, unique slices.
-func jaccard(a, b []uint64) float64 {
-	if len(a) == 0 && len(b) == 0 {
-		return 1
-	}
-	i, j, inter := 0, 0, 0
-	for i < len(a) && j < len(b) {
-		switch {
-		case a[i] == b[j]:
-			inter++
-			i++
-			j++
-		case a[i] < b[j]:
-			i++
-		default:
-			j++
-		}
-	}
-	return float64(inter) / float64(len(a)+len(b)-inter)
 }

@@ -1,0 +1,233 @@
+package tools
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Grouping questions: which user messages ask something, and which of
+// them ask the same thing. Each question becomes a small set of topic
+// words (stems, with synonyms mapped to one concept); questions with the
+// same set are one group, and groups merge when most of the smaller one's
+// words are in the larger one. docs/insights.md describes it and gives its
+// precision and recall on a labelled set.
+
+// Grouping thresholds, tuned on testdata/questions_labelled.tsv.
+const (
+	// overlapToMerge is the share of the smaller group's words that the
+	// larger must have: "whitening price" (2 words) joins "how much does
+	// teeth whitening cost" (3) at 2/2, but "does whitening hurt" (3)
+	// stays apart from it at 2/3.
+	overlapToMerge = 0.75
+	// minShared words are needed to merge at all, so "cancel my
+	// appointment" never joins "book an appointment" through one word.
+	minShared = 2
+)
+
+// stemBytes is the longest word stemmed; longer words (pasted ids, URLs)
+// are hashed as they are.
+const stemBytes = 48
+
+// stem hashes a word's stem: lower-cased, accents folded as tokenize folds
+// them, apostrophes dropped, then one plural and one common ending removed
+// ("prices" → "pric", "booking" → "book", "cancelar" → "cancel",
+// "limpiezas" → "limpiez"). It is deliberately crude and the same for
+// every language: a stem only has to be shared by the forms users type, and
+// wrong stems only cost a missed merge. Nothing allocates.
+func stem(w string) uint64 {
+	var buf [stemBytes + utf8.UTFMax]byte
+	n := 0
+	for _, r := range w {
+		if r == '\'' || r == '’' {
+			continue
+		}
+		r = foldRune(unicode.ToLower(r))
+		if r == 'ß' {
+			buf[n], buf[n+1] = 's', 's'
+			n += 2
+		} else {
+			n += utf8.EncodeRune(buf[n:], r)
+		}
+		if n >= stemBytes {
+			break
+		}
+	}
+	b := buf[:n]
+	if len(b) > 4 && b[len(b)-1] == 's' && b[len(b)-2] != 's' {
+		b = b[:len(b)-1]
+	}
+	for _, suf := range stemEndings {
+		if len(b)-len(suf) >= 4 && string(b[len(b)-len(suf):]) == suf {
+			b = b[:len(b)-len(suf)]
+			break
+		}
+	}
+	h := uint64(fnvOffset)
+	for _, c := range b {
+		h = (h ^ uint64(c)) * fnvPrime
+	}
+	return h
+}
+
+// stemEndings are tried in order; the first that leaves four bytes goes.
+var stemEndings = []string{"ing", "ed", "ar", "er", "ir", "en", "e", "a", "o"}
+
+// question reads one user message (text, already tokenised as ws) and
+// appends its topic words, sorted and unique, to key. It reports whether
+// the message asks something: a question mark, a question word first, or
+// a request or problem word anywhere ("I'd like to book", "I forgot my
+// password"); and it has a topic word once greetings, thanks, answers to
+// the bot ("ok", "el viernes", "8:30 is perfect") and fillers are left out.
+func (l *lexicon) question(text string, ws []word, key []uint64) ([]uint64, bool) {
+	asks := strings.ContainsAny(text, "?¿？")
+	small := true // only greetings, thanks, acks and stop words so far
+	for i, w := range ws {
+		info := l.info[w.h]
+		if i == 0 && info&flagAskFirst != 0 || info&flagAskAnywhere != 0 {
+			asks = true
+		}
+		if w.digits || info&(flagStop|flagGreeting) != 0 {
+			continue
+		}
+		small = false
+		if info&(flagFiller|flagAskFirst|flagAskAnywhere|flagHowMuch) != 0 || w.end-w.start < 3 {
+			continue
+		}
+		s := stem(text[w.start:w.end])
+		if c, ok := l.concept[s]; ok {
+			s = c
+		}
+		key = append(key, s)
+	}
+	if l.asksPrice(ws) {
+		key = append(key, l.price)
+	}
+	key = sortedUnique(key)
+	return key, asks && !small && len(key) > 0
+}
+
+// asksPrice reports whether a message asks "how much": "how much",
+// "wie viel", cuánto, quanto, combien, unless it asks how long ("cuánto
+// tiempo", "combien de temps"), which the same words open.
+func (l *lexicon) asksPrice(ws []word) bool {
+	price, long := false, false
+	for i, w := range ws {
+		info := l.info[w.h]
+		next := uint64(0)
+		if i+1 < len(ws) {
+			next = ws[i+1].h
+		}
+		price = price || info&flagHowMuch != 0 || w.h == l.how && next == l.much || w.h == l.wie && next == l.viel
+		long = long || info&flagTime != 0
+	}
+	return price && !long
+}
+
+// overlap reports how many words sorted, unique a and b share.
+func overlap(a, b []uint64) int {
+	i, j, n := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] == b[j]:
+			n++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return n
+}
+
+// similar reports whether two topic-word sets ask the same thing, and how
+// closely (the share of the smaller set found in the larger).
+func similar(a, b []uint64) (float64, bool) {
+	n := overlap(a, b)
+	s := float64(n) / float64(min(len(a), len(b)))
+	return s, n >= minShared && s >= overlapToMerge
+}
+
+// cluster merges groups that ask the same thing. Largest groups first
+// become clusters; each smaller group joins the most similar cluster that
+// shares an uncommon word with it, or starts its own. Conversation lists
+// are merged so a cluster counts each conversation once.
+func cluster(groups map[uint64]*group) []*group {
+	gs := make([]*group, 0, len(groups))
+	for _, g := range groups {
+		gs = append(gs, g)
+	}
+	slices.SortFunc(gs, func(a, b *group) int { return cmp.Or(cmp.Compare(b.count, a.count), cmp.Compare(a.key, b.key)) })
+	var clusters []*group
+	postings := map[uint64][]int{}
+	seen := map[int]bool{}
+	for _, g := range gs {
+		best, bestSim := -1, 0.0
+		clear(seen)
+		for _, w := range g.words {
+			if len(postings[w]) > commonPosting {
+				continue
+			}
+			for _, ci := range postings[w] {
+				if seen[ci] {
+					continue
+				}
+				seen[ci] = true
+				if s, ok := similar(g.words, clusters[ci].words); ok && s > bestSim {
+					best, bestSim = ci, s
+				}
+			}
+		}
+		if best >= 0 {
+			clusters[best].absorb(g)
+			continue
+		}
+		c := &group{key: g.key, words: g.words, count: g.count, text: g.text, examples: slices.Clone(g.examples),
+			variants: len(g.wordings), convs: g.convs}
+		for _, w := range g.words {
+			postings[w] = append(postings[w], len(clusters))
+		}
+		clusters = append(clusters, c)
+	}
+	slices.SortStableFunc(clusters, func(a, b *group) int {
+		return cmp.Or(cmp.Compare(b.count, a.count), cmp.Compare(len(b.convs), len(a.convs)))
+	})
+	return clusters
+}
+
+// absorb merges group g into cluster c.
+func (c *group) absorb(g *group) {
+	c.count += g.count
+	c.variants += len(g.wordings)
+	for _, e := range g.examples {
+		if len(c.examples) < maxExamples && !slices.Contains(c.examples, e) {
+			c.examples = append(c.examples, e)
+		}
+	}
+	c.convs = unionSorted(c.convs, g.convs)
+}
+
+// unionSorted merges two sorted lists of conversation ordinals.
+func unionSorted(a, b []int32) []int32 {
+	out := make([]int32, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case j == len(b) || i < len(a) && a[i] < b[j]:
+			out = append(out, a[i])
+			i++
+		case i == len(a) || b[j] < a[i]:
+			out = append(out, b[j])
+			j++
+		default:
+			out = append(out, a[i])
+			i++
+			j++
+		}
+	}
+	return out
+}
