@@ -15,7 +15,7 @@ package tools
 var concepts = map[string]string{
 	"PRICE": `cost costs costing price prices pricing priced charge fee fees expensive cheap precio precios cuesta cuestan costo coste
 		costar tarifa tarifas preço preços preco custa custam custo valor caro cara prix coûte coûtent coût coûts tarif tarifs cher chère
-		preis preise kostet kosten teuer gebühr gebühren`,
+		preis preise kostet kosten teuer gebühr gebühren rent rental alquiler aluguel loyer miete mietpreis`,
 	"BOOK": `book booking appointment appointments schedule reserve reservation cita citas reservar reserva turno agendar agendamento
 		marcar consulta rendez réserver réservation termin termine buchen vereinbaren reservieren reservierung`,
 	"CANCEL":   `cancel cancellation unsubscribe cancelar cancelo anular baja cancelamento annuler annulation résilier absagen stornieren kündigen kündige`,
@@ -32,9 +32,8 @@ var concepts = map[string]string{
 	"ADDRESS":  `address located location dirección direccion ubicados ubicación endereço localização adresse situés situé trouve befinden`,
 	"VEG":      `vegetarian vegan vegetariano vegetarianos vegetarianas vegano végétarien végétariens végétariennes végan vegetarisch vegetarische veganes`,
 	"DELIVER":  `deliver delivery deliveries domicilio entrega entregas entregam livraison livrez livrer liefern lieferung lieferservice`,
-	"RENT":     `rent rental alquiler aluguel loyer miete mietpreis`,
 	"HOME":     `flat apartment apartamento piso imóvel appartement logement wohnung property`,
-	"VISIT":    `viewing view visit visitar visita visiter besichtigen besichtigung anschauen`,
+	"VISIT":    `viewing view visit visitar visita visiter besichtigen besichtigung anschauen ver voir sehen`,
 	"PET":      `pets pet dog dogs cat cats mascotas mascota perro animais animal cachorro animaux chien haustiere tiere hund`,
 	"PASSWORD": `password contraseña senha passe passwort`,
 	"RESET":    `reset forgot change restablezco restablecer cambio olvidé olvide redefino esqueci mudo réinitialiser oublié changer zurücksetzen vergessen ändere`,
@@ -43,12 +42,31 @@ var concepts = map[string]string{
 	"TABLE":    `table tables mesa mesas tisch`,
 }
 
+// contextConcepts are concepts that say where or about what, not what is
+// asked ("dental", "the flat", "an appointment"): a question may add them
+// and still be the same question (see similar). genericConcepts ask
+// something of whatever follows ("how much …"), so a question of that
+// concept alone never absorbs a more specific one.
+var (
+	contextConcepts = map[string]bool{"TOOTH": true, "HOME": true, "BOOK": true}
+	genericConcepts = map[string]bool{"PRICE": true}
+)
+
 // fillers are words that carry no topic in a chatbot question: when it is
 // asked (days, "tonight"), polite verbs ("like", "need"), small numbers.
-// They are left out of the words that group questions (they still count
-// in top words).
+// They are left out of the words that group questions and of top words.
 const fillers = `today tonight tomorrow week weekend monday tuesday wednesday thursday friday saturday sunday morning afternoon evening next
 	make need want like would know tell help question anything something exactly possible people person two three four five
+	time take accept offer available allowed options option dishes menu monthly month
+	aceptan atienden ofrecen opciones platos menú mensual mes
+	aceitam oferecem opções pratos mensal mês
+	acceptez proposez plats mensuel mois
+	akzeptieren bieten gerichte optionen monat monatlich
+	treat see bring arrange get send copy download obtain
+	tratan tratar llevar enviar copia descargo descargar obtengo obtener
+	tratam levar cópia baixo baixar obtenho obter
+	soignez amener envoyer copie télécharger obtenir
+	behandeln bringen schicken senden kopie herunterladen bekomme
 	hoy mañana noche semana lunes martes miércoles jueves viernes sábado domingo pedir necesito quiero gustaría saber personas dos tres cuatro
 	hoje amanhã noite semana segunda terça quarta quinta sexta sábado domingo gostaria preciso quero fazer pessoas dois três quatro
 	aujourd hui demain soir semaine lundi mardi mercredi jeudi vendredi samedi dimanche voudrais veux besoin faire prendre personnes deux trois quatre

@@ -69,7 +69,7 @@ func stem(w string) uint64 {
 	for _, c := range b {
 		h = (h ^ uint64(c)) * fnvPrime
 	}
-	return h
+	return h &^ (1 << 63) // the top bit marks concepts
 }
 
 // stemEndings are tried in order; the first that leaves four bytes goes.
@@ -93,14 +93,15 @@ func (l *lexicon) question(text string, ws []word, key []uint64) ([]uint64, bool
 			continue
 		}
 		small = false
-		if info&(flagFiller|flagAskFirst|flagAskAnywhere|flagHowMuch) != 0 || w.end-w.start < 3 {
+		if w.end-w.start < 3 {
 			continue
 		}
 		s := stem(text[w.start:w.end])
 		if c, ok := l.concept[s]; ok {
-			s = c
+			key = append(key, c)
+		} else if !l.filler[s] {
+			key = append(key, s)
 		}
-		key = append(key, s)
 	}
 	if l.asksPrice(ws) {
 		key = append(key, l.price)
@@ -145,12 +146,60 @@ func overlap(a, b []uint64) int {
 }
 
 // similar reports whether two topic-word sets ask the same thing, and how
-// closely (the share of the smaller set found in the larger).
+// closely (the share of the smaller set found in the larger). They do when
+// most of the smaller set is in the larger, or when all of it is and the
+// larger only adds context ("is there parking at the clinic?" is "do you
+// have parking?"; "how do I cancel my appointment?" is not "can I book an
+// appointment?", because CANCEL is a concept).
 func similar(a, b []uint64) (float64, bool) {
 	n := overlap(a, b)
-	s := float64(n) / float64(min(len(a), len(b)))
-	return s, n >= minShared && s >= overlapToMerge
+	small := min(len(a), len(b))
+	s := float64(n) / float64(small)
+	if n >= minShared && s >= overlapToMerge {
+		return s, true
+	}
+	if n != small || n == 0 {
+		return s, false
+	}
+	lg, sm := a, b
+	if len(b) > len(a) {
+		lg, sm = b, a
+	}
+	// The larger may add context concepts; it may add plain words only to
+	// a smaller set with a specific concept: "parking?" takes "parking at
+	// the clinic?", but "how much?" does not take "how much is an
+	// implant?", or every price question would become one.
+	specific := false
+	for _, w := range sm {
+		specific = specific || isConcept(w) && !isGeneric(w)
+	}
+	for _, w := range lg {
+		if slices.Contains(sm, w) {
+			continue
+		}
+		if isConcept(w) || !specific && !isContext(w) {
+			return s, false
+		}
+	}
+	return s, true
 }
+
+// Topic words carry their kind in their top two bits: 1x a concept (11
+// generic like PRICE, 10 specific), 0x a plain stem or a context concept.
+func isConcept(h uint64) bool { return h>>63 == 1 }
+func isGeneric(h uint64) bool { return h>>62 == 3 }
+
+// isContext reports whether a plain-kind topic word is a context concept.
+func isContext(h uint64) bool { return contextHashes[h] }
+
+// contextHashes are the context concepts' topic words.
+var contextHashes = func() map[uint64]bool {
+	m := map[uint64]bool{}
+	for name := range contextConcepts {
+		m[conceptHash(name)] = true
+	}
+	return m
+}()
 
 // cluster merges groups that ask the same thing. Largest groups first
 // become clusters; each smaller group joins the most similar cluster that
@@ -184,6 +233,7 @@ func cluster(groups map[uint64]*group) []*group {
 		}
 		if best >= 0 {
 			clusters[best].absorb(g)
+			g.cluster = clusters[best]
 			continue
 		}
 		c := &group{key: g.key, words: g.words, count: g.count, text: g.text, examples: slices.Clone(g.examples),
@@ -191,6 +241,7 @@ func cluster(groups map[uint64]*group) []*group {
 		for _, w := range g.words {
 			postings[w] = append(postings[w], len(clusters))
 		}
+		g.cluster = c
 		clusters = append(clusters, c)
 	}
 	slices.SortStableFunc(clusters, func(a, b *group) int {

@@ -103,6 +103,7 @@ type group struct {
 	variants int
 	wordings map[uint64]struct{} // distinct wordings (all words, in order)
 	convs    []int32             // conversation ordinals, increasing
+	cluster  *group              // the cluster it was merged into
 }
 
 // maxWordings bounds the wordings remembered per group.
@@ -252,7 +253,7 @@ func (z *analyzer) userMessage(text string, ref ConversationRef) (uint64, bool) 
 			prev = -1
 			continue
 		}
-		if w.digits || info&flagGreeting != 0 || w.end-w.start < 3 {
+		if w.digits || info&(flagGreeting|flagFiller|flagAskFirst|flagAskAnywhere|flagHowMuch) != 0 || w.end-w.start < 3 {
 			prev = -1
 			continue
 		}

@@ -90,8 +90,10 @@ type lexicon struct {
 	// info answers every question about a word in one map lookup: the hot
 	// loop reads it once per word.
 	info map[uint64]uint16
-	// concept maps a word's stem to its concept's (concepts.go).
+	// concept maps a word's stem to its concept's (concepts.go); filler
+	// holds the stems of fillers, which no question is about.
 	concept map[uint64]uint64
+	filler  map[uint64]bool
 	// price is PRICE's hash; how, much, wie, viel are the words of the
 	// two-word "how much" questions.
 	price, how, much, wie, viel uint64
@@ -105,7 +107,7 @@ type lexicon struct {
 
 // newLexicon hashes the lists; fallbacks nil means the defaults.
 func newLexicon(fallbacks []string) *lexicon {
-	l := &lexicon{info: map[uint64]uint16{}, concept: map[uint64]uint64{}}
+	l := &lexicon{info: map[uint64]uint16{}, concept: map[uint64]uint64{}, filler: map[uint64]bool{}}
 	for i, lang := range langNames {
 		for _, w := range strings.Fields(stopWordLists[lang]) {
 			l.info[hashWord(w)] |= 1<<i | flagStop
@@ -123,12 +125,18 @@ func newLexicon(fallbacks []string) *lexicon {
 		}
 	}
 	for name, words := range concepts {
-		c := hashWord(name) ^ 0x9e3779b97f4a7c15 // apart from any word's stem
+		c := conceptHash(name)
 		for _, w := range strings.Fields(words) {
 			l.concept[stem(w)] = c
 		}
 	}
-	l.price = hashWord("PRICE") ^ 0x9e3779b97f4a7c15
+	// Question words, request words and "how much" words are not topics.
+	for _, list := range []string{fillers, askFirst, askAnywhere, howMuch} {
+		for _, w := range strings.Fields(list) {
+			l.filler[stem(w)] = true
+		}
+	}
+	l.price = conceptHash("PRICE")
 	l.how, l.much, l.wie, l.viel = hashWord("how"), hashWord("much"), hashWord("wie"), hashWord("viel")
 	if fallbacks == nil {
 		fallbacks = defaultFallbacks
@@ -147,6 +155,19 @@ func newLexicon(fallbacks []string) *lexicon {
 		l.firstBits |= 1 << (seq[0] & 63)
 	}
 	return l
+}
+
+// conceptHash is a concept's topic word: apart from every word's stem,
+// with the top bit set unless it is a context concept (isConcept).
+func conceptHash(name string) uint64 {
+	h := stem(name) ^ 0x9e3779b97f4a7c15
+	switch {
+	case contextConcepts[name]:
+		return h &^ (1 << 63)
+	case genericConcepts[name]:
+		return h | 3<<62
+	}
+	return (h | 1<<63) &^ (1 << 62)
 }
 
 // LoadFallbacks reads an operator's fallback phrase file: one phrase a
