@@ -27,12 +27,18 @@ var errHelp = errors.New("help requested")
 
 // config is everything the command line and environment decide.
 type config struct {
-	token       string
-	baseURL     string
-	timeout     time.Duration
-	logLevel    slog.Level
-	maxTokens   int
-	fallbacks   []string
+	token     string
+	baseURL   string
+	timeout   time.Duration
+	logLevel  slog.Level
+	maxTokens int
+	fallbacks []string
+	chatbots  tools.ChatbotNames
+	// problems are settings that could not be read. The server still
+	// starts, with the defaults, logs them, and every tool call explains
+	// them, as it does a missing token: a client that hides stderr would
+	// otherwise only see a server that died.
+	problems    []string
 	maxRetries  int
 	maxBody     int64 // 0 = stammer.DefaultMaxBodyBytes
 	demo        bool
@@ -96,6 +102,7 @@ Environment:
                       use their own domain, with a language prefix if needed (https://app.agency.example/pt)
   STAMMER_TIMEOUT     per-call timeout, default 30s
   STAMMER_FALLBACK_PHRASES_FILE  phrases (one a line) that mark a bot answer as a fallback in conversation_insights
+  STAMMER_CHATBOTS_FILE  names for chatbots, one a line: id [uuid] [aliases] ["display name"], e.g. 17 clinic "Dental clinic Rivera"
   STAMMER_MAX_OUTPUT_TOKENS  budget of one tool result in real (o200k) tokens, default 8000
   STAMMER_MAX_RETRIES retries after 429/502/503/504 or a dropped connection, default 2 (3 attempts); 0 disables
   STAMMER_MAX_BODY_BYTES  cap on one API answer, read and decoded, default 256MiB (e.g. 64MiB, 1GiB)
@@ -189,34 +196,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 			return nil, fmt.Errorf("--token-file %s is empty; put the Stammer API token in it", *tokenFile)
 		}
 	}
-	if v := strings.TrimSpace(getenv("STAMMER_TIMEOUT")); v != "" {
-		d, err := parseTimeout(v)
-		if err != nil {
-			return nil, err
-		}
-		cfg.timeout = d
-	}
-	if v := strings.TrimSpace(getenv("STAMMER_MAX_OUTPUT_TOKENS")); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1500 || n > 100000 {
-			return nil, fmt.Errorf("STAMMER_MAX_OUTPUT_TOKENS=%q: use a whole number of tokens between 1500 and 100000 (default %d)", v, tools.DefaultMaxOutputTokens)
-		}
-		cfg.maxTokens = n
-	}
-	if v := strings.TrimSpace(getenv("STAMMER_MAX_RETRIES")); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 || n > 10 {
-			return nil, fmt.Errorf("STAMMER_MAX_RETRIES=%q: use a whole number from 0 (no retries) to 10 (default %d, so %d attempts in all)", v, defaultMaxRetries, defaultMaxRetries+1)
-		}
-		cfg.maxRetries = n
-	}
-	if v := strings.TrimSpace(getenv("STAMMER_MAX_BODY_BYTES")); v != "" {
-		n, err := parseSize("STAMMER_MAX_BODY_BYTES", v, "256MiB")
-		if err != nil {
-			return nil, err
-		}
-		cfg.maxBody = n
-	}
+	cfg.readSettings(getenv)
+	// The shared cache's settings stop the server: a replica that cannot
+	// share would run beside the others unnoticed (see replicas_test.go).
 	if v := strings.TrimSpace(getenv("STAMMER_CACHE_URL")); v != "" {
 		if !strings.HasPrefix(v, "redis://") && !strings.HasPrefix(v, "rediss://") {
 			return nil, errors.New("STAMMER_CACHE_URL: use redis://[user:password@]host:port[/db], or rediss:// for TLS (Valkey or Redis)")
@@ -240,18 +222,6 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	if err := parseBounds(cfg, getenv); err != nil {
 		return nil, err
 	}
-	if path := strings.TrimSpace(getenv("STAMMER_FALLBACK_PHRASES_FILE")); path != "" {
-		phrases, err := tools.LoadFallbacks(path)
-		if err != nil {
-			return nil, fmt.Errorf("STAMMER_FALLBACK_PHRASES_FILE: %w", err)
-		}
-		cfg.fallbacks = phrases
-	}
-	lvl, err := parseLevel(getenv("LOG_LEVEL"))
-	if err != nil {
-		return nil, err
-	}
-	cfg.logLevel = lvl
 
 	if rest := fs.Args(); len(rest) > 0 {
 		if rest[0] == "doctor" {
@@ -259,6 +229,11 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		}
 		if rest[0] != "call" {
 			return nil, fmt.Errorf("unknown command %q; the commands are \"call TOOL [JSON]\" and \"doctor\" (see -h)", rest[0])
+		}
+		for _, a := range rest[1:] {
+			if strings.HasPrefix(a, "-") && !json.Valid([]byte(a)) {
+				return nil, fmt.Errorf("%s: flags go before the command, e.g. stammer-mcp %s call TOOL [JSON]", a, a)
+			}
 		}
 		if len(rest) < 2 || len(rest) > 3 {
 			return nil, errors.New(`usage: stammer-mcp call TOOL [JSON-ARGUMENTS], e.g. call list_conversations '{"onlyDeletedConversations":false}'`)
@@ -315,6 +290,82 @@ func oauthConfig(getenv func(string) string) (*auth.Config, error) {
 		return nil, err
 	}
 	return &c, nil
+}
+
+// readSettings reads the settings that tune the server. One that cannot
+// be read keeps its default and is recorded in cfg.problems.
+func (cfg *config) readSettings(getenv func(string) string) {
+	problem := func(err error) { cfg.problems = append(cfg.problems, err.Error()) }
+	if v := strings.TrimSpace(getenv("STAMMER_TIMEOUT")); v != "" {
+		if d, err := parseTimeout(v); err != nil {
+			problem(err)
+		} else {
+			cfg.timeout = d
+		}
+	}
+	if v := strings.TrimSpace(getenv("STAMMER_MAX_OUTPUT_TOKENS")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1500 || n > 100000 {
+			problem(fmt.Errorf("STAMMER_MAX_OUTPUT_TOKENS=%q: use a whole number of tokens between 1500 and 100000 (default %d)", v, tools.DefaultMaxOutputTokens))
+		} else {
+			cfg.maxTokens = n
+		}
+	}
+	if v := strings.TrimSpace(getenv("STAMMER_MAX_RETRIES")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 10 {
+			problem(fmt.Errorf("STAMMER_MAX_RETRIES=%q: use a whole number from 0 (no retries) to 10 (default %d, so %d attempts in all)", v, defaultMaxRetries, defaultMaxRetries+1))
+		} else {
+			cfg.maxRetries = n
+		}
+	}
+	if v := strings.TrimSpace(getenv("STAMMER_MAX_BODY_BYTES")); v != "" {
+		if n, err := parseSize("STAMMER_MAX_BODY_BYTES", v, "256MiB"); err != nil {
+			problem(err)
+		} else {
+			cfg.maxBody = n
+		}
+	}
+	if v := strings.TrimSpace(getenv("STAMMER_CACHE_URL")); v != "" {
+		if !strings.HasPrefix(v, "redis://") && !strings.HasPrefix(v, "rediss://") {
+			problem(errors.New("STAMMER_CACHE_URL: use redis://[user:password@]host:port[/db], or rediss:// for TLS (Valkey or Redis)"))
+		} else {
+			cfg.cacheURL = v
+		}
+	}
+	if v := strings.TrimSpace(getenv("STAMMER_CACHE_TTL")); v != "" {
+		if d, err := time.ParseDuration(v); err != nil || d < time.Second || d > time.Hour {
+			problem(fmt.Errorf("STAMMER_CACHE_TTL=%q: use a duration between 1s and 1h, such as 60s or 5m (default 60s)", v))
+		} else {
+			cfg.cacheTTL = d
+		}
+	}
+	if v := strings.TrimSpace(getenv("STAMMER_CACHE_MAX_BYTES")); v != "" {
+		if n, err := parseSize("STAMMER_CACHE_MAX_BYTES", v, "512MiB"); err != nil {
+			problem(err)
+		} else {
+			cfg.cacheMax = n
+		}
+	}
+	if path := strings.TrimSpace(getenv("STAMMER_FALLBACK_PHRASES_FILE")); path != "" {
+		if phrases, err := tools.LoadFallbacks(path); err != nil {
+			problem(fmt.Errorf("STAMMER_FALLBACK_PHRASES_FILE: %w", err))
+		} else {
+			cfg.fallbacks = phrases
+		}
+	}
+	if path := strings.TrimSpace(getenv("STAMMER_CHATBOTS_FILE")); path != "" {
+		if names, err := tools.LoadChatbotNames(path); err != nil {
+			problem(fmt.Errorf("STAMMER_CHATBOTS_FILE: %w", err))
+		} else {
+			cfg.chatbots = names
+		}
+	}
+	if lvl, err := parseLevel(getenv("LOG_LEVEL")); err != nil {
+		problem(err)
+	} else {
+		cfg.logLevel = lvl
+	}
 }
 
 // splitList reads a comma-separated list, ignoring blanks.

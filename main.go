@@ -30,6 +30,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -69,6 +70,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 0
 	}
 	logger := newLogger(stderr, cfg.logLevel, cfg.token, cfg.httpCfg.Token, urlPassword(cfg.cacheURL))
+	for _, p := range cfg.problems {
+		logger.Error("invalid setting: every tool call will explain it until it is fixed", "problem", p)
+	}
 
 	clientCfg := stammer.Config{
 		BaseURL:      cfg.baseURL,
@@ -91,10 +95,19 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if logger.Enabled(ctx, slog.LevelDebug) {
 		clientCfg.HTTPClient = logFirstShape(clientCfg.HTTPClient, logger)
 	}
+	var now func() time.Time
+	var demoNote string
 	if cfg.demo {
+		demoNote = demoInstructions()
 		fake := stammertest.New()
 		defer fake.Close()
 		clientCfg.BaseURL, clientCfg.Token = fake.URL, stammertest.DefaultToken
+		// The demo's data is fixed in time, so its clock is too: "the last
+		// 90 days" and the prompt's periods cover it whatever today is.
+		now = func() time.Time { return demoToday }
+		if cfg.chatbots == nil {
+			cfg.chatbots = demoNames()
+		}
 		logger.Info("demo mode: serving built-in fictional conversations", "base_url", fake.URL)
 	}
 	if cfg.doctor {
@@ -114,7 +127,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	deps := tools.Deps{
 		Client: sc, Logger: logger, Timeout: cfg.timeout, Demo: cfg.demo, MaxOutputTokens: cfg.maxTokens,
-		FallbackPhrases: cfg.fallbacks, CacheTTL: cfg.cacheTTL,
+		FallbackPhrases: cfg.fallbacks, CacheTTL: cfg.cacheTTL, Chatbots: cfg.chatbots, Now: now, DemoNote: demoNote,
+		Misconfigured: strings.Join(cfg.problems, "; "),
 	}
 	if cfg.cacheURL != "" {
 		shared, err = sharedcache.New(sharedcache.Config{
@@ -194,6 +208,14 @@ func callOnce(ctx context.Context, srv *server.MCPServer, call callArgs, stdout,
 	res, err := c.CallTool(ctx, req)
 	if err != nil {
 		fmt.Fprintf(stderr, "stammer-mcp: %s: %v\n", tool, err)
+		if list, lerr := c.ListTools(ctx, mcp.ListToolsRequest{}); lerr == nil && !slices.ContainsFunc(list.Tools, func(t mcp.Tool) bool { return t.Name == tool }) {
+			names := make([]string, len(list.Tools))
+			for i, t := range list.Tools {
+				names[i] = t.Name
+			}
+			slices.Sort(names)
+			fmt.Fprintf(stderr, "stammer-mcp: there is no tool %q; the tools are: %s\n", tool, strings.Join(names, ", "))
+		}
 		return 1
 	}
 	for i, content := range res.Content {
@@ -276,6 +298,33 @@ func saveImage(dir, name string, img mcp.ImageContent) (string, error) {
 	}
 	path := filepath.Join(dir, name+ext)
 	return path, os.WriteFile(path, data, 0o644)
+}
+
+// demoToday is the demo's clock: the day after its last conversation
+// (stammertest.LastDay), at noon UTC.
+var demoToday = func() time.Time {
+	d, _ := time.Parse(time.DateOnly, stammertest.LastDay)
+	return d.AddDate(0, 0, 1).Add(12 * time.Hour)
+}()
+
+// demoInstructions tell the model what the demo covers, so that it asks
+// for dates and chatbots that exist.
+func demoInstructions() string {
+	var bots []string
+	for _, b := range stammertest.Chatbots() {
+		bots = append(bots, fmt.Sprintf("%d (%s)", b.ID, b.Name))
+	}
+	return fmt.Sprintf("DEMO MODE: the data is fictional. Its conversations run from %s to %s (UTC), and in the demo today is %s. Chatbots: %s; %d has no conversations.",
+		stammertest.FirstDay, stammertest.LastDay, demoToday.Format(time.DateOnly), strings.Join(bots, ", "), stammertest.QuietBotID)
+}
+
+// demoNames names the demo's chatbots as an operator's file would.
+func demoNames() tools.ChatbotNames {
+	names := tools.ChatbotNames{}
+	for _, b := range stammertest.Chatbots() {
+		names[b.ID] = tools.ChatbotName{ID: b.ID, UUID: b.UUID, Name: b.Name}
+	}
+	return names
 }
 
 // urlPassword is the password in a URL, "" when none, for the log redactor.

@@ -190,7 +190,7 @@ func TestStdioSessionAgainstTheFakeAPI(t *testing.T) {
 		}
 	}
 	slices.Sort(names)
-	if strings.Join(names, ",") != "conversation_insights,get_conversation,list_conversations" {
+	if strings.Join(names, ",") != "conversation_insights,get_conversation,list_chatbots,list_conversations" {
 		t.Errorf("tools = %v", names)
 	}
 
@@ -295,11 +295,17 @@ func TestRunConfigErrors(t *testing.T) {
 		{"help", []string{"-h"}, nil, 0, "STAMMER_BASE_URL"},
 		{"http non-loopback refused", nil, map[string]string{"STAMMER_BASE_URL": "http://app.stammer.ai"}, 2, "loopback"},
 		{"base url with a path", nil, map[string]string{"STAMMER_BASE_URL": "https://app.stammer.ai/some/page"}, 2, "STAMMER_BASE_URL"},
-		{"bad log level", nil, map[string]string{"LOG_LEVEL": "loud"}, 2, "LOG_LEVEL"},
-		{"bad timeout", nil, map[string]string{"STAMMER_TIMEOUT": "soon"}, 2, "STAMMER_TIMEOUT"},
-		{"missing fallback file", nil, map[string]string{"STAMMER_FALLBACK_PHRASES_FILE": "/nonexistent/phrases.txt"}, 2, "STAMMER_FALLBACK_PHRASES_FILE"},
-		{"budget too small", nil, map[string]string{"STAMMER_MAX_OUTPUT_TOKENS": "10"}, 2, "STAMMER_MAX_OUTPUT_TOKENS"},
-		{"budget not a number", nil, map[string]string{"STAMMER_MAX_OUTPUT_TOKENS": "lots"}, 2, "between 1500 and 100000"},
+		// A bad setting does not stop the server: it serves (here until
+		// stdin ends), logs the problem, and every call explains it.
+		{"bad log level", nil, map[string]string{"LOG_LEVEL": "loud"}, 0, "LOG_LEVEL"},
+		{"bad timeout", nil, map[string]string{"STAMMER_TIMEOUT": "soon"}, 0, "STAMMER_TIMEOUT"},
+		{"missing fallback file", nil, map[string]string{"STAMMER_FALLBACK_PHRASES_FILE": "/nonexistent/phrases.txt"}, 0, "STAMMER_FALLBACK_PHRASES_FILE"},
+		{"missing chatbots file", nil, map[string]string{"STAMMER_CHATBOTS_FILE": "/nonexistent/bots.txt"}, 0, "STAMMER_CHATBOTS_FILE"},
+		{"budget too small", nil, map[string]string{"STAMMER_MAX_OUTPUT_TOKENS": "10"}, 0, "STAMMER_MAX_OUTPUT_TOKENS"},
+		{"budget not a number", nil, map[string]string{"STAMMER_MAX_OUTPUT_TOKENS": "lots"}, 0, "between 1500 and 100000"},
+		{"bad timeout, a call explains it", []string{"--demo", "call", "list_conversations", `{"onlyDeletedConversations":false}`},
+			map[string]string{"STAMMER_TIMEOUT": "abc"}, 1, `misconfigured, so it answers no call until this is fixed in the env block of its entry in the MCP client's config (then restart the server): STAMMER_TIMEOUT="abc"`},
+		{"flag after call", []string{"call", "list_conversations", `{"onlyDeletedConversations":false}`, "--demo"}, nil, 2, "flags go before the command, e.g. stammer-mcp --demo call TOOL [JSON]"},
 		{"missing token file", []string{"--token-file", "/nonexistent/token"}, nil, 2, "--token-file"},
 		{"unknown command", []string{"serve"}, nil, 2, `unknown command "serve"`},
 		{"http off loopback without token", []string{"--transport", "http", "--listen", "0.0.0.0:8080"}, nil, 2, "MCP_HTTP_TOKEN"},
@@ -310,7 +316,7 @@ func TestRunConfigErrors(t *testing.T) {
 		{"bad drain", nil, map[string]string{"STAMMER_DRAIN_TIMEOUT": "soon"}, 2, "STAMMER_DRAIN_TIMEOUT"},
 		{"call without tool", []string{"call"}, nil, 2, "usage: stammer-mcp call"},
 		{"call with bad json", []string{"call", "list_conversations", "{nope"}, nil, 2, "not valid JSON"},
-		{"unknown tool", []string{"--demo", "call", "no_such_tool", "{}"}, nil, 1, "no_such_tool"},
+		{"unknown tool", []string{"--demo", "call", "no_such_tool", "{}"}, nil, 1, `there is no tool "no_such_tool"; the tools are: conversation_insights, get_conversation, list_chatbots, list_conversations`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

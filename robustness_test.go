@@ -501,14 +501,18 @@ func TestParseLimits(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(fmt.Sprint(tc.env), func(t *testing.T) {
 			cfg, err := parseConfig(nil, func(k string) string { return tc.env[k] }, &bytes.Buffer{})
+			if err != nil {
+				t.Fatalf("a bad setting stopped the server: %v", err)
+			}
 			if tc.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.err) {
-					t.Errorf("err = %v, want %q", err, tc.err)
+				// The server starts on the defaults and explains the setting.
+				if p := strings.Join(cfg.problems, "; "); !strings.Contains(p, tc.err) || cfg.maxRetries != defaultMaxRetries || cfg.maxBody != 0 {
+					t.Errorf("problems %q, retries %d, body %d; want %q and the defaults", p, cfg.maxRetries, cfg.maxBody, tc.err)
 				}
 				return
 			}
-			if err != nil || cfg.maxRetries != tc.retries || cfg.maxBody != tc.body {
-				t.Errorf("retries %d body %d err %v; want %d, %d", cfg.maxRetries, cfg.maxBody, err, tc.retries, tc.body)
+			if len(cfg.problems) > 0 || cfg.maxRetries != tc.retries || cfg.maxBody != tc.body {
+				t.Errorf("retries %d body %d problems %v; want %d, %d", cfg.maxRetries, cfg.maxBody, cfg.problems, tc.retries, tc.body)
 			}
 		})
 	}

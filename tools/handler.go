@@ -83,6 +83,9 @@ func (t *tool[P, R]) call(ctx context.Context, args any) ([]mcp.Content, any, er
 	if !t.deps.Client.HasToken() {
 		return nil, nil, stammer.ErrNoToken
 	}
+	if m := t.deps.Misconfigured; m != "" {
+		return nil, nil, answerErrorf("stammer-mcp is misconfigured, so it answers no call until this is fixed in the env block of its entry in the MCP client's config (then restart the server): %s", m)
+	}
 	p, err := t.bind.bind(args)
 	if err != nil {
 		return nil, nil, err

@@ -30,6 +30,8 @@ var toolSchemas = []toolSchema{
 	{"get_conversation.output.json", schema.For[GetConversationResult]},
 	{"conversation_insights.input.json", schema.For[ConversationInsightsParams]},
 	{"conversation_insights.output.json", schema.For[ConversationInsightsResult]},
+	{"list_chatbots.input.json", schema.For[ListChatbotsParams]},
+	{"list_chatbots.output.json", schema.For[ListChatbotsResult]},
 }
 
 // JSONSchemaExtend adds the platform enum and date patterns.
@@ -37,6 +39,9 @@ func (ListConversationsParams) JSONSchemaExtend(s *jsonschema.Schema) { extendFi
 
 // JSONSchemaExtend adds the platform enum and date patterns.
 func (ConversationInsightsParams) JSONSchemaExtend(s *jsonschema.Schema) { extendFilters(s) }
+
+// JSONSchemaExtend gives the dates a pattern, as for the other tools.
+func (ListChatbotsParams) JSONSchemaExtend(s *jsonschema.Schema) { extendFilters(s) }
 
 // extendFilters adds what tags cannot carry without drift, for every tool
 // that takes the API's filters: the enum comes from stammer.SourcePlatforms,
