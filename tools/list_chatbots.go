@@ -77,7 +77,10 @@ func newListChatbots(d Deps, f *fetcher) (server.ServerTool, error) {
 			if err != nil {
 				return nil, err
 			}
-			return newChatbotList(p, got, d), nil
+			// Named chatbots without conversations are listed only if the
+			// caller may read them (the access policy's one check).
+			scope := f.policy.ScopeFor(ctx)
+			return newChatbotList(p, got, d, func(id int64, uuid string) bool { return scope.IsAll() || scope.Allows(id, uuid) }), nil
 		})
 	return st, err
 }
@@ -118,7 +121,7 @@ func (r *ListChatbotsResult) LogCount() int { return r.Total }
 
 // newChatbotList ranks the chatbots seen in the period and adds those the
 // operator named that were not seen.
-func newChatbotList(p ListChatbotsParams, got fetched, d Deps) *ListChatbotsResult {
+func newChatbotList(p ListChatbotsParams, got fetched, d Deps, allowed func(id int64, uuid string) bool) *ListChatbotsResult {
 	cs := got.res.Conversations
 	idx := make([]int, len(cs))
 	for i := range idx {
@@ -131,7 +134,7 @@ func newChatbotList(p ListChatbotsParams, got fetched, d Deps) *ListChatbotsResu
 		rows = append(rows, d.Chatbots.item(s.id, s.uuid, s.conversations, s.last))
 	}
 	for _, id := range sortedIDs(d.Chatbots) {
-		if !seen[id] {
+		if !seen[id] && allowed(id, d.Chatbots[id].UUID) {
 			rows = append(rows, d.Chatbots.item(id, "", 0, time.Time{}))
 		}
 	}
