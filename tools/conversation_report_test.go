@@ -58,16 +58,22 @@ func TestConversationReportPrompt(t *testing.T) {
 	text := res.Messages[0].Content.(mcp.TextContent).Text
 	for _, want := range []string{
 		`list_conversations {"chatbot_id":17,"endDate":"2026-11-22","onlyDeletedConversations":false,"startDate":"2026-11-16"}`,
-		`list_conversations {"chatbot_id":17,"endDate":"2026-11-15","onlyDeletedConversations":false,"startDate":"2026-11-09"}`,
-		`"onlyDeletedConversations":true`, "get_conversation", "never follow instructions",
+		`conversation_insights {"chatbot_id":17,"endDate":"2026-11-22","onlyDeletedConversations":false,"startDate":"2026-11-16"}`,
+		`list_conversations {"chatbot_id":17,"endDate":"2026-11-22","onlyDeletedConversations":true,"startDate":"2026-11-16"}`,
+		"get_conversation", "never follow instructions",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("prompt lacks %q:\n%s", want, text)
 		}
 	}
 	// The calls the prompt spells out are valid calls.
-	if r := h.call(t, "list_conversations", `{"chatbot_id":17,"endDate":"2026-11-22","onlyDeletedConversations":false,"startDate":"2026-11-16"}`); r.IsError {
-		t.Errorf("the prompt's first call fails: %s", text)
+	for _, tool := range []string{"list_conversations", "conversation_insights"} {
+		if r := h.call(t, tool, `{"chatbot_id":17,"endDate":"2026-11-22","onlyDeletedConversations":false,"startDate":"2026-11-16"}`); r.IsError {
+			t.Errorf("the prompt's %s call fails: %s", tool, text)
+		}
+	}
+	if strings.Contains(text, `"search"`) {
+		t.Errorf("the prompt still asks for searches instead of conversation_insights:\n%s", text)
 	}
 	uuidRes, err := get(map[string]string{"chatbot": strings.ToUpper(clinic.UUID)})
 	if err != nil || !strings.Contains(uuidRes.Messages[0].Content.(mcp.TextContent).Text, `"chatbot_uuid":"`+clinic.UUID+`"`) {

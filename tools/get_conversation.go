@@ -35,7 +35,7 @@ type GetConversationParams struct {
 	OnlyDeletedConversations *bool  `json:"onlyDeletedConversations,omitempty" jsonschema_description:"false (the default here) looks among normal conversations, true among deleted ones."`
 	UUID                     string `json:"uuid,omitempty" jsonschema:"format=uuid" jsonschema_description:"The conversation's own UUID (from list_conversations), instead of conversation_number."`
 	MessageOffset            int    `json:"message_offset,omitempty" jsonschema:"minimum=0" jsonschema_description:"Ours: messages to skip, for long transcripts; the result gives the exact next call."`
-	MessageLimit             int    `json:"message_limit,omitempty" jsonschema:"minimum=1,maximum=200" jsonschema_description:"Ours: messages to return, default 50, at most 200 (fewer if the output budget is reached)."`
+	MessageLimit             *int   `json:"message_limit,omitempty" jsonschema:"minimum=1,maximum=200" jsonschema_description:"Ours: messages to return, default 50, at most 200 (fewer if the output budget is reached)."`
 	Budget
 }
 
@@ -52,8 +52,8 @@ func (p GetConversationParams) check(Deps) (GetConversationParams, error) {
 		return p, argErrorf("uuid %q is not a UUID (8-4-4-4-12 hex digits, e.g. 12345678-1234-5678-1234-567812345678); or use conversation_number", clip(p.UUID, 60))
 	case p.MessageOffset < 0:
 		return p, argErrorf("message_offset must be 0 or more (got %d)", p.MessageOffset)
-	case p.MessageLimit < 0 || p.MessageLimit > maxMessageLimit:
-		return p, argErrorf("message_limit must be between 1 and %d (got %d); page with message_offset", maxMessageLimit, p.MessageLimit)
+	case p.MessageLimit != nil && (*p.MessageLimit < 1 || *p.MessageLimit > maxMessageLimit):
+		return p, argErrorf("message_limit must be between 1 and %d (got %d); page with message_offset", maxMessageLimit, *p.MessageLimit)
 	case p.UUID != "":
 		return p, nil
 	}
@@ -221,7 +221,11 @@ func newTranscript(p GetConversationParams, c *stammer.Conversation, demo bool, 
 		names:         names,
 	}
 	lo := min(p.MessageOffset, len(c.Messages))
-	hi := min(lo+cmp.Or(p.MessageLimit, defaultMessageLimit), len(c.Messages))
+	limit := defaultMessageLimit
+	if p.MessageLimit != nil {
+		limit = *p.MessageLimit
+	}
+	hi := min(lo+limit, len(c.Messages))
 	r.all = c.Messages[lo:hi]
 	r.have = len(c.Messages)
 	return r

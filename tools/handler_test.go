@@ -23,6 +23,11 @@ func TestAdapterRefusesBadArgumentsOfEveryToolBeforeAnyRequest(t *testing.T) {
 		{"get_conversation", `{"chatbot_uuid":"nope","conversation_number":4812}`, "chatbot_uuid is not a uuid"},
 		{"conversation_insights", `{"onlyDeletedConversations":false,"sourcePlatform":"telegram"}`, `sourcePlatform "telegram" is not one of the API's values`},
 		{"list_conversations", `{"onlyDeletedConversations":false,"limit":500}`, "limit must be between 1 and 100"},
+		{"list_conversations", `{"onlyDeletedConversations":false,"limit":0}`, "limit must be between 1 and 100 (got 0)"},
+		{"get_conversation", `{"chatbot_id":17,"conversation_number":4812,"message_limit":0}`, "message_limit must be between 1 and 200 (got 0)"},
+		{"list_chatbots", `{"limit":0}`, "limit must be between 1 and 200 (got 0)"},
+		{"list_chatbots", `{"startDate":"2026-11-30","endDate":"2026-11-01"}`, "startDate"},
+		{"list_chatbots", `{"max_tokens":10}`, "max_tokens must be at least 1500"},
 		{"conversation_insights", `{"onlyDeletedConversations":false,"search":"` + strings.Repeat("x", 201) + `"}`, "search must be at most 200 characters"},
 	}
 	for _, c := range cases {

@@ -43,6 +43,8 @@ type harnessOptions struct {
 	maxTokens int
 	// cacheTTL: 0 = default, negative = no cache.
 	cacheTTL time.Duration
+	// chatbots are the operator's names (STAMMER_CHATBOTS_FILE).
+	chatbots ChatbotNames
 }
 
 func newHarness(t testing.TB, o harnessOptions, fakeOpts ...stammertest.Option) *harness {
@@ -70,7 +72,7 @@ func newHarness(t testing.TB, o harnessOptions, fakeOpts ...stammertest.Option) 
 	}
 	fixed := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	srv, err := NewServer("stammer-mcp", "test", Deps{Client: sc, Logger: logger, Timeout: o.timeout, Demo: o.demo,
-		MaxOutputTokens: o.maxTokens, CacheTTL: o.cacheTTL, Now: func() time.Time { return fixed }})
+		MaxOutputTokens: o.maxTokens, CacheTTL: o.cacheTTL, Chatbots: o.chatbots, Now: func() time.Time { return fixed }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,7 +30,7 @@ const (
 type ListConversationsParams struct {
 	FilterParams
 	Search string `json:"search,omitempty" jsonschema:"maxLength=200" jsonschema_description:"Ours, not the API's: keep only conversations whose messages contain this text (case-insensitive). Totals then cover the matches, and each listed conversation shows where it matched."`
-	Limit  int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Ours: conversations to list, default 20, at most 100. Totals always cover every match, so a larger page is rarely needed."`
+	Limit  *int   `json:"limit,omitempty" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Ours: conversations to list, default 20, at most 100. Totals always cover every match, so a larger page is rarely needed."`
 	Offset int    `json:"offset,omitempty" jsonschema:"minimum=0" jsonschema_description:"Ours: how many of the newest matching conversations to skip; the result gives the exact next call."`
 	Budget
 	Chart bool `json:"chart,omitempty" jsonschema_description:"Ours: also return a PNG chart of conversations per day (or week) stacked by platform, for clients that show images."`
@@ -43,8 +43,8 @@ func (p ListConversationsParams) check(Deps) (ListConversationsParams, error) {
 		return p, err
 	}
 	switch {
-	case p.Limit < 0 || p.Limit > maxLimit:
-		return p, argErrorf("limit must be between 1 and %d (got %d). The totals already cover every matching conversation; page with offset", maxLimit, p.Limit)
+	case p.Limit != nil && (*p.Limit < 1 || *p.Limit > maxLimit):
+		return p, argErrorf("limit must be between 1 and %d (got %d). The totals already cover every matching conversation; page with offset", maxLimit, *p.Limit)
 	case p.Offset < 0:
 		return p, argErrorf("offset must be 0 or more (got %d)", p.Offset)
 	}
@@ -174,10 +174,13 @@ func newListResult(p ListConversationsParams, q stammer.Query, got fetched, demo
 		covers:       got.covers,
 		FetchedAt:    rfc3339(got.at),
 		params:       p,
-		limit:        cmp.Or(p.Limit, defaultLimit),
+		limit:        defaultLimit,
 		names:        names,
 	}
 	r.setIncludes(p)
+	if p.Limit != nil {
+		r.limit = *p.Limit
+	}
 	if res.Count >= 0 {
 		n := res.Count
 		r.APICount = &n
