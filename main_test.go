@@ -495,3 +495,22 @@ func TestDemoChartIsSaved(t *testing.T) {
 		t.Errorf("saved chart: %d bytes, %v", len(b), err)
 	}
 }
+
+// TestDemoTellsTheModelItsDatesAndChatbots: the demo's instructions name
+// the data's date range and every chatbot id, and the demo's clock sits
+// just after its data, so relative periods work on any day.
+func TestDemoTellsTheModelItsDatesAndChatbots(t *testing.T) {
+	note := demoInstructions()
+	for _, want := range []string{stammertest.FirstDay, stammertest.LastDay, "today is 2026-11-25", "17 (", "23 (", "42 (", "101 (", "250 ("} {
+		if !strings.Contains(note, want) {
+			t.Errorf("demo instructions lack %q: %s", want, note)
+		}
+	}
+	out, err := exec.Command(binary, "--demo", "call", "list_chatbots", "{}").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), "Stammer chatbots · 2026-08-28 to 2026-11-25") || !strings.Contains(string(out), `- 17 "Bright Smile Dental`) {
+		t.Errorf("demo list_chatbots does not cover the demo's data:\n%s", out)
+	}
+}

@@ -292,3 +292,23 @@ func TestChartIsAttachedAndCounted(t *testing.T) {
 		t.Errorf("%d contents without chart", len(res.Content))
 	}
 }
+
+// TestNegativePercentagesRoundLikePositiveOnes: 2 against 3 is -33.3%,
+// not -33.2% (rounding toward +∞ after truncation was the old bug).
+func TestNegativePercentagesRoundLikePositiveOnes(t *testing.T) {
+	r := &ConversationInsightsResult{Totals: Totals{Total: 2}, Trend: &Trend{Previous: 3}}
+	r.render()
+	if r.Trend.Change != -33.3 {
+		t.Errorf("2 vs 3: %v%%, want -33.3%%", r.Trend.Change)
+	}
+	for _, c := range []struct {
+		x, want float64
+	}{{-33.333, -33.3}, {33.333, 33.3}, {-0.05, -0.1}, {0.05, 0.1}, {-12.35, -12.4}, {12.35, 12.4}} {
+		if got := round1(c.x); got != c.want {
+			t.Errorf("round1(%v) = %v, want %v", c.x, got, c.want)
+		}
+	}
+	if share(1, 3) != 33.3 || share(2, 3) != 66.7 {
+		t.Errorf("share(1,3)=%v share(2,3)=%v", share(1, 3), share(2, 3))
+	}
+}
