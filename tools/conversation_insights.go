@@ -293,7 +293,7 @@ func (r *ConversationInsightsResult) text() string {
 				count(c.Conversations, "conversation"), c.FallbackRate, num(c.Fallbacks), c.UnansweredRate, num(c.Unanswered), c.RepeatedRate, num(c.Repeated))
 		}
 		if a.ChatbotsCut > 0 {
-			fmt.Fprintf(&b, "- … %s more, all with lower fallback rates\n", count(a.ChatbotsCut, "chatbot"))
+			fmt.Fprintf(&b, "- and %s more, all with lower fallback rates\n", count(a.ChatbotsCut, "chatbot"))
 		}
 	}
 	for _, c := range r.Cuts {

@@ -392,7 +392,7 @@ func (r *ListConversationsResult) writeByChatbot(b *strings.Builder) {
 		fmt.Fprintf(b, "%s %s (%.1f%%)", r.names.label(c.ChatbotID), num(c.Count), c.Share)
 	}
 	if o := r.OtherChatbots; o != nil {
-		fmt.Fprintf(b, ", and %s more with %s (%.1f%%)", count(o.Chatbots, "chatbot"), num(o.Count), share(o.Count, r.Total))
+		fmt.Fprintf(b, ", and %s more with %s (%.1f%%)", count(o.Chatbots, "chatbot"), count(o.Count, "conversation"), share(o.Count, r.Total))
 	}
 	b.WriteString("\n")
 }
