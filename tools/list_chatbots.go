@@ -170,16 +170,12 @@ func (r *ListChatbotsResult) shrink() bool {
 // render produces the text and structured content of the current form.
 func (r *ListChatbotsResult) render() (string, any) {
 	r.Chatbots = r.all[:len(r.all)-r.dropped]
-	r.Remaining = max(r.Total-r.Offset-len(r.Chatbots), 0)
-	r.Next = nil
-	if r.Remaining > 0 {
-		next := r.params
-		next.Offset = r.Offset + len(r.Chatbots)
-		r.Next = nextCall("list_chatbots", next)
-	}
+	next := r.params
+	next.Offset = r.Offset + len(r.Chatbots)
+	r.Remaining, r.Next = rest(r.Total, next.Offset, "list_chatbots", next)
 	r.Cuts = nil
 	if r.dropped > 0 {
-		r.Cuts = append(r.Cuts, fmt.Sprintf("listing cut from %d to %d chatbots to fit the output budget; the next call continues after them", len(r.all), len(r.Chatbots)))
+		r.Cuts = append(r.Cuts, pageCut("listing", len(r.all), len(r.Chatbots), "chatbots"))
 	}
 	return r.text(), r
 }
