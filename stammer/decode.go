@@ -22,31 +22,14 @@ import (
 // skipped without being copied, and no input can make it nest deeper than
 // jsonlex.MaxDepth, recurse without bound, or panic.
 
-// The lexer's names, short for the decoder.
-type (
-	lexer   = jsonlex.Lexer
-	tokKind = jsonlex.Kind
-)
-
-const (
-	tEOF   = jsonlex.EOF
-	tObj   = jsonlex.Object
-	tArr   = jsonlex.Array
-	tStr   = jsonlex.String
-	tNum   = jsonlex.Number
-	tTrue  = jsonlex.True
-	tFalse = jsonlex.False
-	tNull  = jsonlex.Null
-)
-
 // scalar is a token with its value, as passed to the field readers. b
 // aliases the lexer's buffer: use it before the next token is read.
 type scalar struct {
-	kind tokKind
+	kind jsonlex.Kind
 	b    []byte
 }
 
-func (s scalar) isString() bool { return s.kind == tStr }
+func (s scalar) isString() bool { return s.kind == jsonlex.String }
 
 // DecodeList decodes a conversations-list response body, reading at most
 // limit bytes and keeping at most about seven eighths of limit in decoded
@@ -152,7 +135,7 @@ func (e *bodyReadError) Error() string { return "reading the response body: " + 
 func (e *bodyReadError) Unwrap() error { return e.err }
 
 type decoder struct {
-	lx  *lexer
+	lx  *jsonlex.Lexer
 	lr  *limitReader
 	one bool // a retrieve-one body, which must hold one conversation
 	// onItem, when set, hears of each conversation added to a list.
@@ -305,24 +288,24 @@ func (d *decoder) wrap(err error) error {
 // end checks that only whitespace follows the value, reading the rest of
 // the body (which also counts it against the cap).
 func (d *decoder) end() error {
-	_, err := d.lx.Next() // tEOF, or a syntax error for more data
+	_, err := d.lx.Next() // jsonlex.EOF, or a syntax error for more data
 	return err
 }
 
 // describe names what a token starts, for "found …" messages.
-func describe(k tokKind) string {
+func describe(k jsonlex.Kind) string {
 	switch k {
-	case tObj:
+	case jsonlex.Object:
 		return "a JSON object"
-	case tArr:
+	case jsonlex.Array:
 		return "a JSON array"
-	case tStr:
+	case jsonlex.String:
 		return "a JSON string"
-	case tNum:
+	case jsonlex.Number:
 		return "a JSON number"
-	case tTrue, tFalse:
+	case jsonlex.True, jsonlex.False:
 		return "a JSON boolean"
-	case tNull:
+	case jsonlex.Null:
 		return "null"
 	}
 	return "nothing"
@@ -377,12 +360,12 @@ func (d *decoder) top(res *ListResult) error {
 		return err
 	}
 	switch k {
-	case tEOF:
+	case jsonlex.EOF:
 		return errors.New("the response body is empty")
-	case tArr:
+	case jsonlex.Array:
 		res.Shape = "array"
 		return d.items(res)
-	case tObj:
+	case jsonlex.Object:
 		return d.object(res, "")
 	}
 	return fmt.Errorf("expected %s, found %s", d.wanted(), describe(k))
@@ -461,13 +444,13 @@ func (d *decoder) listValue(res *ListResult, prefix, key string) (found bool, er
 		shape = "envelope"
 	}
 	switch {
-	case k == tArr:
+	case k == jsonlex.Array:
 		res.Shape = shape
 		return true, d.items(res)
-	case k == tNull && !d.one:
+	case k == jsonlex.Null && !d.one:
 		res.Shape = shape
 		return true, nil
-	case k == tObj && topData:
+	case k == jsonlex.Object && topData:
 		return true, d.object(res, "data.")
 	case topData:
 		return false, fmt.Errorf("expected %s in \"data\", found %s", d.wanted(), describe(k))
@@ -489,15 +472,15 @@ func (d *decoder) meta(res *ListResult, key string, errTxt *string) error {
 			res.Count = int(n)
 		}
 	case "next":
-		if k == tStr {
+		if k == jsonlex.String {
 			res.Next = string(bytes.TrimSpace(v.b))
 		}
 	case "message":
-		if k == tStr && res.Message == "" {
+		if k == jsonlex.String && res.Message == "" {
 			res.Message = sanitizeMessage(string(v.b))
 		}
 	case "error", "detail":
-		if k == tStr && *errTxt == "" {
+		if k == jsonlex.String && *errTxt == "" {
 			*errTxt = string(v.b)
 		}
 	}
@@ -516,7 +499,7 @@ func (d *decoder) items(res *ListResult) error {
 		}
 		ok := false
 		var c Conversation
-		if k == tObj {
+		if k == jsonlex.Object {
 			c, ok, err = d.conversation()
 		} else {
 			err = d.lx.Finish(k)

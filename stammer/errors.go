@@ -210,18 +210,18 @@ func jsonWords(body []byte) (string, bool) {
 // first non-empty wordKeys member, else a DRF field map as "field:
 // problem; other: problem" in the body's order (non_field_errors and
 // __all__ unprefixed, metaKeys left out); other scalars have no words.
-func words(lx *lexer, k tokKind) (string, error) {
-	if k == tStr {
+func words(lx *jsonlex.Lexer, k jsonlex.Kind) (string, error) {
+	if k == jsonlex.String {
 		return strings.TrimSpace(string(lx.Val)), nil
 	}
-	if k != tArr && k != tObj {
+	if k != jsonlex.Array && k != jsonlex.Object {
 		return "", nil
 	}
 	var found [4]string
 	var parts []string
 	for lx.More() {
 		var key string
-		if k == tObj {
+		if k == jsonlex.Object {
 			kb, err := lx.Key()
 			if err != nil {
 				return "", err
@@ -239,7 +239,7 @@ func words(lx *lexer, k tokKind) (string, error) {
 		case s == "" || metaKeys[strings.ToLower(key)]:
 		case i >= 0:
 			found[i] = cmp.Or(found[i], s)
-		case k == tArr || key == "non_field_errors" || key == "__all__":
+		case k == jsonlex.Array || key == "non_field_errors" || key == "__all__":
 			parts = append(parts, s)
 		default:
 			parts = append(parts, key+": "+s)
@@ -252,7 +252,7 @@ func words(lx *lexer, k tokKind) (string, error) {
 		return s, nil
 	}
 	sep := "; "
-	if k == tArr {
+	if k == jsonlex.Array {
 		sep = " "
 	}
 	return strings.Join(parts, sep), nil

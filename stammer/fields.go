@@ -166,7 +166,7 @@ func (b *convBuilder) field(d *decoder, kb []byte) error {
 		return err
 	}
 	switch k {
-	case tArr:
+	case jsonlex.Array:
 		if uses[0].field != fMessages {
 			return d.lx.SkipRest()
 		}
@@ -175,7 +175,7 @@ func (b *convBuilder) field(d *decoder, kb []byte) error {
 			b.seen, b.c.Messages = true, msgs
 		}
 		return err
-	case tObj:
+	case jsonlex.Object:
 		if uses[0].field != fChatbotID {
 			return d.lx.SkipRest()
 		}
@@ -309,8 +309,8 @@ func (b *convBuilder) chatbot(d *decoder, uses []use) error {
 func toInt(v scalar) (int64, bool) {
 	b := v.b
 	switch v.kind {
-	case tNum:
-	case tStr:
+	case jsonlex.Number:
+	case jsonlex.String:
 		b = bytes.TrimSpace(b)
 		if _, ok := jsonlex.CheckNumber(b); !ok {
 			return 0, false
@@ -332,9 +332,9 @@ func toInt(v scalar) (int64, bool) {
 // "1"/"0", "yes"/"no", or the numbers 0 and 1.
 func toBool(v scalar) (bool, bool) {
 	switch v.kind {
-	case tTrue, tFalse:
-		return v.kind == tTrue, true
-	case tNum, tStr:
+	case jsonlex.True, jsonlex.False:
+		return v.kind == jsonlex.True, true
+	case jsonlex.Number, jsonlex.String:
 		switch strings.ToLower(string(bytes.TrimSpace(v.b))) {
 		case "true", "1", "yes", "t", "y":
 			return true, true
@@ -353,7 +353,7 @@ func toBool(v scalar) (bool, bool) {
 // string. Zero, negative and out-of-range (before 1970, after 9999) values
 // are absent.
 func toTime(v scalar) (time.Time, bool) {
-	if v.kind != tNum && v.kind != tStr {
+	if v.kind != jsonlex.Number && v.kind != jsonlex.String {
 		return time.Time{}, false
 	}
 	s := string(bytes.TrimSpace(v.b))

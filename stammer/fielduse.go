@@ -1,6 +1,10 @@
 package stammer
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/stammer-mcp/stammer-mcp/jsonlex"
+)
 
 // FieldUse says what the decoder reads a member of a conversation
 // (message false) or of a message (message true) as: the Conversation
@@ -24,6 +28,6 @@ func FieldUse(key string, message bool) string {
 // or number, as a time, for doctor --shape to say which of the time
 // layouts it saw are used.
 func ReadsTime(s string) bool {
-	_, ok := toTime(scalar{tStr, []byte(s)})
+	_, ok := toTime(scalar{jsonlex.String, []byte(s)})
 	return ok
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"time"
+
+	"github.com/stammer-mcp/stammer-mcp/jsonlex"
 )
 
 // messages decodes a message list whose "[" has been read into an exactly
@@ -23,11 +25,11 @@ func (d *decoder) messages() ([]Message, error) {
 			return nil, err
 		}
 		switch k {
-		case tStr:
+		case jsonlex.String:
 			if len(bytes.TrimSpace(d.lx.Val)) > 0 {
 				msgs = append(msgs, Message{Role: RoleOther, Text: string(d.lx.Val)})
 			}
-		case tObj:
+		case jsonlex.Object:
 			var acc msgAcc
 			if err := acc.object(d); err != nil {
 				return nil, err
@@ -65,7 +67,7 @@ type msgAcc struct {
 
 // object reads the members of a message object whose "{" has been read.
 // A nested "data" object (LangChain's {"type","data":{"content"}}) is read
-// into the same message; the lexer's depth limit bounds that recursion.
+// into the same message; the jsonlex.Lexer's depth limit bounds that recursion.
 func (m *msgAcc) object(d *decoder) error {
 	for d.lx.More() {
 		kb, err := d.lx.Key()
@@ -78,7 +80,7 @@ func (m *msgAcc) object(d *decoder) error {
 				err = d.lx.SkipValue()
 			} else if k, err2 := d.lx.Next(); err2 != nil {
 				err = err2
-			} else if k == tObj {
+			} else if k == jsonlex.Object {
 				err = m.object(d)
 			} else {
 				err = d.lx.Finish(k)
@@ -123,13 +125,13 @@ func (m *msgAcc) object(d *decoder) error {
 }
 
 // roleValue reads a role: a name, or the boolean of is_bot / is_user.
-func roleValue(d *decoder, k tokKind, kb []byte) string {
+func roleValue(d *decoder, k jsonlex.Kind, kb []byte) string {
 	switch k {
-	case tStr:
+	case jsonlex.String:
 		return d.intern(d.lx.Val)
-	case tTrue, tFalse:
+	case jsonlex.True, jsonlex.False:
 		var nb [32]byte
-		if (k == tTrue) == (string(normKey(nb[:0], kb)) == "isbot") {
+		if (k == jsonlex.True) == (string(normKey(nb[:0], kb)) == "isbot") {
 			return "assistant"
 		}
 		return "user"
@@ -188,11 +190,11 @@ func (d *decoder) text() (s string, present bool, err error) {
 		return "", false, err
 	}
 	switch k {
-	case tStr:
+	case jsonlex.String:
 		return string(d.lx.Val), true, nil
-	case tObj:
+	case jsonlex.Object:
 		return d.partObject()
-	case tArr:
+	case jsonlex.Array:
 	default:
 		return "", false, nil // numbers, booleans, null: no text
 	}
@@ -203,9 +205,9 @@ func (d *decoder) text() (s string, present bool, err error) {
 			return "", false, err
 		}
 		switch k {
-		case tStr:
+		case jsonlex.String:
 			parts = append(parts, string(d.lx.Val))
-		case tObj:
+		case jsonlex.Object:
 			s, ok, err := d.partObject()
 			if err != nil {
 				return "", false, err
@@ -241,7 +243,7 @@ func (d *decoder) partObject() (s string, ok bool, err error) {
 			if err != nil {
 				return "", false, err
 			}
-			if k == tStr && !ok {
+			if k == jsonlex.String && !ok {
 				s, ok = string(d.lx.Val), true
 			}
 			if err := d.lx.Finish(k); err != nil {
