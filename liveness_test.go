@@ -69,7 +69,9 @@ func TestSlowCallsDoNotBlockOthers(t *testing.T) {
 	if isErr, text, _ := s.callTool("list_conversations", cached); isErr {
 		t.Errorf("the cached call: %s", text)
 	}
-	if took := time.Since(start); took > time.Second {
+	took := time.Since(start)
+	t.Logf("the cached call answered in %v behind six slow calls", took.Round(time.Microsecond))
+	if took > time.Second {
 		t.Errorf("the cached call took %v behind six slow calls, want under 1s", took)
 	}
 	// 102 more slow calls (108 in all) wait for a turn; ping still
@@ -81,7 +83,9 @@ func TestSlowCallsDoNotBlockOthers(t *testing.T) {
 	}
 	start = time.Now()
 	pingOK(t, s)
-	if took := time.Since(start); took > time.Second {
+	took = time.Since(start)
+	t.Logf("ping answered in %v behind 108 slow calls", took.Round(time.Microsecond))
+	if took > time.Second {
 		t.Errorf("ping took %v behind 108 slow calls, want under 1s", took)
 	}
 
