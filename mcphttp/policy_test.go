@@ -407,6 +407,18 @@ func TestPolicy(t *testing.T) {
 			t.Errorf("after a broken reload bruno reads the support bot: %.300s", text)
 		}
 	})
+
+	t.Run("one allowed chatbot failing fails the merged call, naming it", func(t *testing.T) {
+		writePolicy(`{"rules": [{"subject": "u-gone", "chatbots": [17, 999]}]}`)
+		if err := store.Reload(); err != nil {
+			t.Fatal(err)
+		}
+		gone := connectAs(t, url, token("u-gone", ""))
+		text, isErr := gone.call("list_conversations", map[string]any{"onlyDeletedConversations": false})
+		if !isErr || !strings.Contains(text, "chatbot_id 999") || !strings.Contains(text, "404") {
+			t.Errorf("got %.400s", text)
+		}
+	})
 }
 
 // TestPolicyReloadsOnChange: the watcher picks up an edited file without

@@ -81,15 +81,26 @@ func (f *fetcher) list(ctx context.Context, q stammer.Query) (fetched, error) {
 		})
 	}
 	wg.Wait()
-	for _, err := range errs {
+	for i, err := range errs {
 		if err != nil {
-			return fetched{}, err
+			return fetched{}, &partError{chatbot: chatbotName(subs[i].ChatbotID, subs[i].ChatbotUUID), err: err}
 		}
 	}
 	got := merge(parts)
 	got.covers = "the chatbots you may read (" + scope.Describe() + ")"
 	return got, nil
 }
+
+// partError is the failure of one chatbot's part of a merged query: the
+// whole call fails (a merged answer without one chatbot would miscount),
+// saying which chatbot.
+type partError struct {
+	chatbot string
+	err     error
+}
+
+func (e *partError) Error() string { return e.chatbot + ": " + e.err.Error() }
+func (e *partError) Unwrap() error { return e.err }
 
 // chatbotName is how a message names a chatbot.
 func chatbotName(id int64, uuid string) string {

@@ -78,8 +78,12 @@ func upstreamMessage(err error, c *stammer.Client, timeout string) string {
 		ansErr  *answerError
 		accErr  *policy.AccessError
 		busyErr *stammer.BusyError
+		partErr *partError
 	)
 	switch {
+	case errors.As(err, &partErr):
+		return "Reading " + partErr.chatbot + ", one of the chatbots you may read, failed: " +
+			upstreamMessage(partErr.err, c, timeout) + " Name one chatbot to read the others."
 	case errors.As(err, &accErr):
 		return accErr.Error()
 	case errors.Is(err, stammer.ErrNoToken):
