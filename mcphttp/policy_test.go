@@ -284,6 +284,29 @@ func TestPolicy(t *testing.T) {
 					t.Errorf("prompt for chatbot %d: want the policy error, got %v", b.ID, err)
 				}
 			}
+			// list_chatbots names exactly the allowed chatbots.
+			text, isErr = u.s.call("list_chatbots", map[string]any{})
+			got(text)
+			var lc struct {
+				StructuredContent struct {
+					Chatbots []struct {
+						ID int64 `json:"chatbot_id"`
+					} `json:"chatbots"`
+				} `json:"structuredContent"`
+			}
+			json.Unmarshal([]byte(text), &lc)
+			var listed, wantIDs []int64
+			for _, c := range lc.StructuredContent.Chatbots {
+				listed = append(listed, c.ID)
+			}
+			for _, b := range u.allowed {
+				wantIDs = append(wantIDs, b.ID)
+			}
+			slices.Sort(listed)
+			if isErr || !slices.Equal(listed, wantIDs) {
+				t.Errorf("list_chatbots lists %v, want exactly %v: %.300s", listed, wantIDs, text)
+			}
+
 			// Every tool the server lists (tools added later included),
 			// called without a chatbot: whatever it answers joins what the
 			// leak check below reads.
