@@ -127,7 +127,7 @@ func newChatbotList(p ListChatbotsParams, got fetched, d Deps, allowed func(id i
 	for i := range idx {
 		idx[i] = i
 	}
-	var rows []ChatbotItem
+	rows := []ChatbotItem{} // never null: the schema wants a list
 	seen := map[int64]bool{}
 	for _, s := range chatbotsIn(cs, idx) {
 		seen[s.id] = true

@@ -115,6 +115,8 @@ func TestTokenEstimateOnResultsAtEverySize(t *testing.T) {
 		{"list_conversations", `{"onlyDeletedConversations":false,"search":"price"}`},
 		{"conversation_insights", `{"onlyDeletedConversations":false}`},
 		{"conversation_insights", `{"onlyDeletedConversations":false,"max_tokens":1500}`},
+		{"list_chatbots", `{"startDate":"2026-08-01","endDate":"2026-11-30"}`},
+		{"list_chatbots", `{"startDate":"2026-08-01","endDate":"2026-11-30","max_tokens":1500}`},
 	}
 	lo, hi := 9.0, 0.0
 	for _, n := range sizes {
