@@ -13,9 +13,11 @@ type labelled struct {
 	text  string
 }
 
-func readLabelled(t *testing.T) []labelled {
+func readLabelled(t *testing.T) []labelled { return readLabelledFile(t, "testdata/questions_labelled.tsv") }
+
+func readLabelledFile(t *testing.T, path string) []labelled {
 	t.Helper()
-	f, err := os.Open("testdata/questions_labelled.tsv")
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,5 +187,20 @@ func TestGroupingDetails(t *testing.T) {
 	// Folding keeps meaning: "años" is not "anos"; "weiß" is "weiss".
 	if hashWord("años") == hashWord("anos") || hashWord("weiß") != hashWord("weiss") || hashWord("cuánto") != hashWord("cuanto") {
 		t.Error("accent folding changed a word's meaning or missed a spelling")
+	}
+}
+
+// TestGroupingOnHeldOutMessages measures the grouping on a set written
+// after it was tuned (other businesses, new wordings), so its figures say
+// what to expect on an agency's own data; docs/insights.md states them.
+// The floors only catch a collapse: the figures themselves are the point.
+func TestGroupingOnHeldOutMessages(t *testing.T) {
+	msgs := readLabelledFile(t, "testdata/questions_heldout.tsv")
+	s := scoreGrouping(t, msgs)
+	t.Logf("held out, %d messages: %d of %d questions kept, %d of %d others dropped", len(msgs), s.kept, s.questions, s.dropped, s.others)
+	t.Logf("held out, pairs within one language: precision %.3f, recall %.3f", s.precision, s.recall)
+	t.Logf("held out, all pairs: precision %.3f, recall %.3f", s.crossPrecision, s.crossRecall)
+	if s.precision < 0.8 || s.crossPrecision < 0.8 || s.dropped != s.others {
+		t.Errorf("held-out grouping collapsed: %+v", s)
 	}
 }
