@@ -13,7 +13,9 @@ type labelled struct {
 	text  string
 }
 
-func readLabelled(t *testing.T) []labelled { return readLabelledFile(t, "testdata/questions_labelled.tsv") }
+func readLabelled(t *testing.T) []labelled {
+	return readLabelledFile(t, "testdata/questions_labelled.tsv")
+}
 
 func readLabelledFile(t *testing.T, path string) []labelled {
 	t.Helper()
