@@ -297,3 +297,68 @@ func TestReadmePolicySnippet(t *testing.T) {
 		t.Error("a user in no rule reads something")
 	}
 }
+
+// TestReadmeDemoOutputsAreReal runs each demo call whose output the README
+// shows (the Quick start one and the three exchanges of "Asking good
+// questions") and checks every line of the shown block is a line of the
+// real output, in the same order ("…" stands for lines left out), so the
+// README cannot drift from what the model reads.
+func TestReadmeDemoOutputsAreReal(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	tests := []struct {
+		shown string // how the README shows the call
+		tool  string
+		args  string
+		first string // the shown block's first line
+	}{
+		{"go run . --demo call list_conversations '", "list_conversations",
+			`{"chatbot_id":17,"startDate":"2026-11-01","endDate":"2026-11-24","onlyDeletedConversations":false}`,
+			"DEMO DATA: fictional conversations"},
+		{"`list_conversations ", "conversation_insights", // "then conversation_insights with the same arguments"
+			`{"chatbot_id":17,"startDate":"2026-11-16","endDate":"2026-11-22","onlyDeletedConversations":false}`,
+			"- trend: "},
+		{"`conversation_insights ", "conversation_insights",
+			`{"chatbot_id":17,"startDate":"2026-11-01","endDate":"2026-11-24","onlyDeletedConversations":false}`,
+			"- fallback answers: "},
+		{"`get_conversation ", "get_conversation", `{"chatbot_id":17,"conversation_number":4812}`,
+			"Stammer conversation #4812 "},
+	}
+	for _, tc := range tests {
+		if !strings.Contains(doc, tc.shown+tc.args) {
+			t.Errorf("the README no longer shows the call %s%s", tc.shown, tc.args)
+			continue
+		}
+		start := strings.Index(doc, "```\n"+tc.first)
+		if start < 0 {
+			t.Errorf("the README shows no output block starting %q", tc.first)
+			continue
+		}
+		block := doc[start+4:]
+		block = block[:strings.Index(block, "```")]
+		cmd := exec.Command(binary, "--demo", "call", tc.tool, tc.args)
+		cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("%s %s: %v", tc.tool, tc.args, err)
+		}
+		real := strings.Split(string(out), "\n")
+		at := 0
+		for _, line := range strings.Split(strings.TrimSpace(block), "\n") {
+			if line == "…" {
+				continue
+			}
+			for at < len(real) && real[at] != line {
+				at++
+			}
+			if at == len(real) {
+				t.Errorf("%s %s: README line not in the real output (or out of order): %q\noutput:\n%s", tc.tool, tc.args, line, out)
+				break
+			}
+			at++
+		}
+	}
+}

@@ -283,9 +283,9 @@ func (r *ConversationInsightsResult) text() string {
 		b.WriteString("Top phrases: " + terms(a.TopPhrases) + "\n")
 	}
 	b.WriteString("\nWhere the bot failed (each line: messages, then the conversations they were in, which the platform and period counts break down)\n")
-	r.writeFailure(&b, "fallback answers", "fallback answers", "of bot answers", a.Fallbacks)
-	r.writeFailure(&b, "unanswered user messages", "unanswered messages", "of user messages", a.Unanswered)
-	r.writeFailure(&b, "repeated questions", "repeated questions", "of conversations have one", a.Repeated)
+	r.writeFailure(&b, "fallback answers", "fallback answer", "of bot answers", a.Fallbacks)
+	r.writeFailure(&b, "unanswered user messages", "unanswered message", "of user messages", a.Unanswered)
+	r.writeFailure(&b, "repeated questions", "repeated question", "of conversations have one", a.Repeated)
 	if len(a.ByChatbot) > 0 {
 		b.WriteString("\nChatbots compared, worst fallback rate first (fallbacks of its bot answers · unanswered of its user messages · conversations with a repeated question):\n")
 		for _, c := range a.ByChatbot {
@@ -311,7 +311,7 @@ func (r *ConversationInsightsResult) text() string {
 // writeFailure renders one failure kind on one or two lines, saying what
 // each number counts.
 func (r *ConversationInsightsResult) writeFailure(b *strings.Builder, name, noun, of string, f Failure) {
-	fmt.Fprintf(b, "- %s: %s %s in %s (%.1f%% %s)", name, num(f.Messages), noun, count(f.Conversations, "conversation"), f.Rate, of)
+	fmt.Fprintf(b, "- %s: %s in %s (%.1f%% %s)", name, count(f.Messages, noun), count(f.Conversations, "conversation"), f.Rate, of)
 	if len(f.ByPlatform) > 0 {
 		b.WriteString("; conversations by platform: ")
 		for i, p := range f.ByPlatform {

@@ -142,6 +142,24 @@ func TestInsightsCountUnansweredMessages(t *testing.T) {
 	}
 }
 
+// TestFailureLinesAgreeInNumber: a failure line says "1 fallback answer",
+// not "1 fallback answers", and keeps the plural for more than one (the
+// fixtures' week of 2026-11-16 has one fallback answer, two unanswered
+// messages and two repeated questions in one conversation).
+func TestFailureLinesAgreeInNumber(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	out := text(h.call(t, "conversation_insights", `{"chatbot_id":17,"startDate":"2026-11-16","endDate":"2026-11-22","onlyDeletedConversations":false}`))
+	for _, want := range []string{
+		"- fallback answers: 1 fallback answer in 1 conversation (",
+		"- unanswered user messages: 2 unanswered messages in 2 conversations (",
+		"- repeated questions: 2 repeated questions in 1 conversation (",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("insights lack %q:\n%s", want, out)
+		}
+	}
+}
+
 func TestInsightsAreDeterministic(t *testing.T) {
 	cs := stammertest.Generate(stammertest.GenerateOptions{Seed: 42, N: 800, Chatbots: stammertest.Chatbots()[:4],
 		Start: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)})
