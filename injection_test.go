@@ -3,6 +3,9 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -148,6 +151,60 @@ func TestLargeIDsAreExactOrRefused(t *testing.T) {
 	s.callTool("list_conversations", map[string]any{"chatbot_id": "9007199254740993", "onlyDeletedConversations": false})
 	if r := srv.Requests(); len(r) != 1 || r[0].Query.Get("chatbot_id") != "9007199254740993" {
 		t.Errorf("the id as a string was not sent exactly: %v", r)
+	}
+	s.close()
+}
+
+// TestChatbotNamesCannotInject: the operator's chatbot names
+// (STAMMER_CHATBOTS_FILE, whose quoted names take Go escapes, so a pasted
+// name can hold anything) reach list_chatbots rows, by-chatbot breakdowns,
+// insights comparisons and transcript headers, in the text and in
+// structuredContent; none may carry control, bidi or ANSI characters or
+// start a line of its own. list_chatbots also reads the API's hostile
+// fields like every other tool.
+func TestChatbotNamesCannotInject(t *testing.T) {
+	name := strconv.Quote(payload)
+	file := filepath.Join(t.TempDir(), "bots.txt")
+	if err := os.WriteFile(file, []byte("17 clinic "+name+"\n18 "+name+"\n19 \x1b[31mred\u202eevil \"x\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var data []any
+	for n := 1; n <= 6; n++ {
+		data = append(data, map[string]any{
+			"id": n, "uuid": "../../" + payload, "conversation_number": n, "chatbot_id": 17 + n%3,
+			"chatbot_uuid": payload, "user_key": payload, "source_platform": "whatsapp",
+			"created_at": "2026-11-20T09:00:00Z", "updated_at": "2026-11-20T10:00:00Z", "is_active": true,
+			"messages": []any{map[string]any{"query": "how do I book an appointment?", "answer": "I don't know"}},
+		})
+	}
+	body, err := json.Marshal(map[string]any{"message": payload, "data": data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := stammertest.NewServer(t, stammertest.WithToken(canary))
+	s := startSession(t, []string{"STAMMER_BASE_URL=" + srv.URL, "STAMMER_API_TOKEN=" + canary, "STAMMER_CHATBOTS_FILE=" + file})
+	initialize(s)
+	for _, c := range []struct {
+		tool string
+		args map[string]any
+	}{
+		{"list_chatbots", map[string]any{}},
+		{"list_conversations", map[string]any{"onlyDeletedConversations": false}},
+		{"list_conversations", map[string]any{"chatbot_id": 18, "onlyDeletedConversations": false}},
+		{"get_conversation", map[string]any{"chatbot_id": 18, "conversation_number": 1}},
+		{"conversation_insights", map[string]any{"onlyDeletedConversations": false}},
+	} {
+		srv.SetFault(stammertest.Fault{Status: 200, Body: string(body)})
+		msg := s.request("tools/call", map[string]any{"name": c.tool, "arguments": c.args})
+		isErr, text := toolResult(t, msg)
+		where := fmt.Sprintf("%s %v", c.tool, c.args)
+		if isErr {
+			t.Errorf("%s: a tool error: %s", where, text)
+		}
+		if bad := unsafeIn(text, true); bad != "" {
+			t.Errorf("%s: the text carries %s:\n%s", where, bad, text)
+		}
+		checkStrings(t, where+" structuredContent", msg["result"].(map[string]any)["structuredContent"])
 	}
 	s.close()
 }

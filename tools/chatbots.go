@@ -69,6 +69,10 @@ func (n ChatbotNames) label(id int64) string {
 	return s
 }
 
+// maxNameRunes caps an operator's chatbot name or alias as it is loaded:
+// names are pasted from anywhere, and every output shows them.
+const maxNameRunes = 120
+
 // LoadChatbotNames reads STAMMER_CHATBOTS_FILE: one chatbot a line, its
 // integer id first, then optionally its uuid, short aliases, and a display
 // name in double quotes, e.g.
@@ -115,7 +119,9 @@ func parseChatbotLine(text string) (ChatbotName, error) {
 		if err != nil {
 			return c, fmt.Errorf("the name %s is not one double-quoted string", text[i:])
 		}
-		c.Name, text = strings.TrimSpace(name), text[:i]
+		// Cleaned here, once: the name reaches structured content and
+		// breakdown rows as it is, not only the quoted labels.
+		c.Name, text = clean(name, maxNameRunes), text[:i]
 	}
 	fields := strings.Fields(text)
 	if len(fields) == 0 {
@@ -131,7 +137,9 @@ func parseChatbotLine(text string) (ChatbotName, error) {
 			c.UUID = strings.ToLower(f)
 			continue
 		}
-		c.Aliases = append(c.Aliases, f)
+		if a := clean(f, maxNameRunes); a != "" {
+			c.Aliases = append(c.Aliases, a)
+		}
 	}
 	if c.Name == "" && len(c.Aliases) == 0 {
 		return c, fmt.Errorf("chatbot %d has no name or alias", id)
