@@ -299,7 +299,7 @@ func TestReadmePolicySnippet(t *testing.T) {
 }
 
 // TestReadmeDemoOutputsAreReal runs each demo call whose output the README
-// shows (the Quick start one and the three exchanges of "Asking good
+// shows (the Quick start one and the four exchanges of "Asking good
 // questions") and checks every line of the shown block is a line of the
 // real output, in the same order ("…" stands for lines left out), so the
 // README cannot drift from what the model reads.
@@ -326,6 +326,7 @@ func TestReadmeDemoOutputsAreReal(t *testing.T) {
 			"- fallback answers: "},
 		{"`get_conversation ", "get_conversation", `{"chatbot_id":17,"conversation_number":4812}`,
 			"Stammer conversation #4812 "},
+		{"`list_chatbots ", "list_chatbots", `{}`, "Chatbots 1–5 of 5."},
 	}
 	for _, tc := range tests {
 		if !strings.Contains(doc, tc.shown+tc.args) {
@@ -359,6 +360,41 @@ func TestReadmeDemoOutputsAreReal(t *testing.T) {
 				break
 			}
 			at++
+		}
+	}
+}
+
+// TestReadmeChatbotsFile runs list_chatbots on the demo with the README's
+// STAMMER_CHATBOTS_FILE example: the names and aliases it gives appear on
+// the chatbots' rows.
+func TestReadmeChatbotsFile(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	start := strings.Index(doc, "```\n17 ")
+	if start < 0 {
+		t.Fatal("the README shows no STAMMER_CHATBOTS_FILE example")
+	}
+	block := doc[start+4:]
+	block = block[:strings.Index(block, "```")]
+	file := filepath.Join(t.TempDir(), "chatbots")
+	if err := os.WriteFile(file, []byte(block), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(binary, "--demo", "call", "list_chatbots", `{"startDate":"2026-09-01","endDate":"2026-11-24"}`)
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "STAMMER_CHATBOTS_FILE=" + file}
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, want := range []string{
+		`- 17 "Dental clinic Rivera" (aliases: clinic) · uuid 05b5e310-4a22-4a53-b440-1922ca9815cf · `,
+		`- 23 "Harbour Homes" (aliases: realty) · `,
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("list_chatbots with the README's file lacks %q:\n%s", want, out)
 		}
 	}
 }
