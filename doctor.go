@@ -73,7 +73,7 @@ func doctor(ctx context.Context, cfg stammer.Config, out io.Writer, withShape bo
 		// Not the decoder's message, which quotes the answer's keys and
 		// words: the report below says what the answer holds, safely.
 		bad("%s answered with JSON that the decoder cannot read as a list of conversations; its structure is below", base.Host)
-		printShape(out, &body, nil)
+		printShape(out, &body, nil, c.Redact)
 		return 1
 	}
 	if err != nil {
@@ -82,7 +82,7 @@ func doctor(ctx context.Context, cfg stammer.Config, out io.Writer, withShape bo
 	}
 	if withShape {
 		good("%s answered in %s and accepted the token (%d conversation(s) on %s)", base.Host, took, len(res.Conversations), day)
-		printShape(out, &body, res)
+		printShape(out, &body, res, c.Redact)
 	} else {
 		good("%s answered in %s and accepted the token (%d deleted conversation(s) today)", base.Host, took, len(res.Conversations))
 	}

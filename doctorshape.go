@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 
 	"github.com/stammer-mcp/stammer-mcp/shape"
@@ -48,8 +49,10 @@ func (f *firstBody) json() bool {
 
 // printShape describes the answer doctor --shape received, with what the
 // decoder made of it (res nil: the decoder refused it). It prints nothing
-// when no 2xx answer arrived.
-func printShape(out io.Writer, f *firstBody, res *stammer.ListResult) {
+// when no 2xx answer arrived. The report shows keys that look like field
+// names as they are, and an API that echoes the token as a key would have
+// it printed: the report goes through red (the client's redaction) first.
+func printShape(out io.Writer, f *firstBody, res *stammer.ListResult, red func(string) string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if !f.got {
@@ -60,8 +63,9 @@ func printShape(out io.Writer, f *firstBody, res *stammer.ListResult) {
 	if res != nil {
 		rep.ListShape, rep.Decoded, rep.Skipped = res.Shape, len(res.Conversations), res.Skipped
 	}
-	io.WriteString(out, "\n")
-	rep.Write(out)
+	var b strings.Builder
+	rep.Write(&b)
+	io.WriteString(out, "\n"+red(b.String()))
 }
 
 // logFirstShape returns an HTTP client that logs, at debug level, the

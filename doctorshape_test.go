@@ -604,3 +604,36 @@ func TestDebugLogShapeCarriesNoUpstreamText(t *testing.T) {
 		}
 	}
 }
+
+// TestDoctorShapeNeverPrintsTheToken: an API that echoes the token as a
+// key (of the envelope, a conversation or a message) must not get it
+// printed by doctor --shape, even when the token looks like a field name
+// (letters, '_' and '-', at most three digits, 40 characters or fewer),
+// which the report otherwise shows as it is.
+func TestDoctorShapeNeverPrintsTheToken(t *testing.T) {
+	for _, tok := range []string{"stt_OnlyLettersAndUnderscores_xyz", "abcdefghij-klmnopqrst-uvw123"} {
+		t.Run(tok, func(t *testing.T) {
+			body, err := json.Marshal(map[string]any{tok: 1, "data": []any{map[string]any{
+				"id": 1, "uuid": "0b9e6c1e-5a4e-4c3e-9f1e-2d3c4b5a6978", "conversation_number": 1, "chatbot_id": 17,
+				"created_at": shapeDay + "T10:00:00Z", strings.ToUpper(tok): "x",
+				"messages": []any{map[string]any{"query": "hi", "answer": "hello", tok: true}},
+			}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv := stammertest.NewServer(t, stammertest.WithToken(tok))
+			srv.SetFault(stammertest.Fault{Status: 200, Body: string(body)})
+			env := map[string]string{"STAMMER_BASE_URL": srv.URL, "STAMMER_API_TOKEN": tok}
+			var out, errOut bytes.Buffer
+			run(t.Context(), []string{"doctor", "--shape", "--date", shapeDay}, strings.NewReader(""), &out, &errOut,
+				func(k string) string { return env[k] })
+			all := out.String() + errOut.String()
+			if strings.Contains(strings.ToLower(all), strings.ToLower(tok)) {
+				t.Errorf("doctor --shape printed the token:\n%s", all)
+			}
+			if !strings.Contains(out.String(), "Conversations:") {
+				t.Errorf("no report:\n%s", all)
+			}
+		})
+	}
+}
