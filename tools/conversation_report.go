@@ -13,24 +13,12 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/stammer-mcp/stammer-mcp/policy"
-	"github.com/stammer-mcp/stammer-mcp/stammer"
 )
 
 // The conversation_report prompt: for clients that show prompts as
 // commands, one step from "report on the clinic bot's week" to a report
 // built from the tools, with the exact calls spelt out so the model need
 // not guess dates or parameter names.
-
-// period is a resolved date range, inclusive.
-type period struct{ from, to time.Time }
-
-// days is the length of the period in days.
-func (p period) days() int { return int(p.to.Sub(p.from).Hours()/24) + 1 }
-
-// previous is the period of the same length just before p.
-func (p period) previous() period {
-	return period{from: p.from.AddDate(0, 0, -p.days()), to: p.from.AddDate(0, 0, -1)}
-}
 
 var rangeRe = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})\s*(?:to|until|\.\.|–|-)\s*(\d{4}-\d{2}-\d{2})$`)
 
@@ -74,19 +62,6 @@ func parsePeriod(s string, now time.Time) (period, error) {
 		return period{m, m.AddDate(0, 1, -1)}, nil
 	}
 	return period{}, fmt.Errorf(`period %q is not one I can read: use "last week", "this week", "last 30 days", "2026-11" or "2026-11-16 to 2026-11-22"`, s)
-}
-
-// chatbotArgs turns the chatbot argument (an id or a uuid) into the tools'
-// parameters.
-func chatbotArgs(s string) (map[string]any, error) {
-	s = strings.TrimSpace(s)
-	if id, err := strconv.ParseInt(s, 10, 64); err == nil && id > 0 {
-		return map[string]any{"chatbot_id": id}, nil
-	}
-	if stammer.IsUUID(s) {
-		return map[string]any{"chatbot_uuid": strings.ToLower(s)}, nil
-	}
-	return nil, fmt.Errorf("chatbot %q must be the chatbot's integer id (e.g. 17) or its UUID; list_conversations without a chatbot shows the ids", s)
 }
 
 // callJSON renders a tool call's arguments with the chatbot and dates.

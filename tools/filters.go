@@ -3,6 +3,7 @@ package tools
 import (
 	"cmp"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/stammer-mcp/stammer-mcp/stammer"
@@ -126,4 +127,17 @@ func (f Filters) emptyHints() string {
 		hints = append(hints, "check the chatbot id/uuid, or omit it to search every chatbot of the agency")
 	}
 	return "To find some: " + strings.Join(hints, "; ") + ".\n"
+}
+
+// chatbotArgs turns the chatbot argument (an id or a uuid) into the tools'
+// parameters.
+func chatbotArgs(s string) (map[string]any, error) {
+	s = strings.TrimSpace(s)
+	if id, err := strconv.ParseInt(s, 10, 64); err == nil && id > 0 {
+		return map[string]any{"chatbot_id": id}, nil
+	}
+	if stammer.IsUUID(s) {
+		return map[string]any{"chatbot_uuid": strings.ToLower(s)}, nil
+	}
+	return nil, fmt.Errorf("chatbot %q must be the chatbot's integer id (e.g. 17) or its UUID; list_conversations without a chatbot shows the ids", s)
 }

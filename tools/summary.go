@@ -371,3 +371,14 @@ func num(n int) string {
 	}
 	return s
 }
+
+// period is a resolved date range, inclusive.
+type period struct{ from, to time.Time }
+
+// days is the length of the period in days.
+func (p period) days() int { return int(p.to.Sub(p.from).Hours()/24) + 1 }
+
+// previous is the period of the same length just before p.
+func (p period) previous() period {
+	return period{from: p.from.AddDate(0, 0, -p.days()), to: p.from.AddDate(0, 0, -1)}
+}
