@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
@@ -214,11 +215,16 @@ func TestReadmeHTTPCommandsServe(t *testing.T) {
 			var meta struct {
 				Resource string   `json:"resource"`
 				AS       []string `json:"authorization_servers"`
+				Scopes   []string `json:"scopes_supported"`
 			}
 			json.NewDecoder(resp.Body).Decode(&meta)
 			resp.Body.Close()
 			if meta.Resource != vars["MCP_OAUTH_RESOURCE"] || len(meta.AS) != 1 || meta.AS[0] != issuer {
 				t.Errorf("%s: resource metadata %+v", line, meta)
+			}
+			// Clients request the advertised scopes: the line's own, else the default.
+			if want := cmp.Or(vars["MCP_OAUTH_SCOPES"], "stammer.read"); strings.Join(meta.Scopes, ",") != want {
+				t.Errorf("%s: the metadata advertises the scopes %q, want %q", line, meta.Scopes, want)
 			}
 		}
 		cmd.Process.Kill()

@@ -154,9 +154,16 @@ func MetadataPath(resource string) string {
 }
 
 // hasAll reports whether have contains every scope of want.
+//
+// A wanted scope in URI form, such as Entra's api://CLIENT-ID/stammer.read,
+// is also met by its last segment: clients must request Entra scopes fully
+// qualified (an unqualified one means Microsoft Graph), so that is the form
+// the metadata advertises, but Entra's scp claim carries only the short
+// name. The audience check has already bound the token to this API.
 func hasAll(have, want []string) bool {
 	for _, w := range want {
-		if !slices.Contains(have, w) {
+		short := w[strings.LastIndexByte(w, '/')+1:]
+		if !slices.Contains(have, w) && (short == w || short == "" || !slices.Contains(have, short)) {
 			return false
 		}
 	}
