@@ -8,6 +8,7 @@ import (
 	"go/parser"
 	"go/token"
 	"os"
+	"os/exec"
 	"regexp"
 	"slices"
 	"strconv"
@@ -340,4 +341,39 @@ func sortedKeys(m map[string]bool) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// TestEverySettingIsDocumented: each environment variable config.go reads
+// (but Go's own GOMEMLIMIT) is a row of README's configuration table and a
+// line of -h, and each setting the table lists is one config.go reads, so
+// the three cannot drift apart.
+func TestEverySettingIsDocumented(t *testing.T) {
+	src, err := os.ReadFile("config.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := map[string]bool{}
+	for _, m := range regexp.MustCompile(`getenv\("([A-Z][A-Z0-9_]+)"\)`).FindAllStringSubmatch(string(src), -1) {
+		if m[1] != "GOMEMLIMIT" {
+			read[m[1]] = true
+		}
+	}
+	if len(read) < 20 {
+		t.Fatalf("found only %d settings read in config.go: %v", len(read), read)
+	}
+	table := readmeConfigTable(t)
+	help, _ := exec.Command(binary, "-h").CombinedOutput()
+	for name := range read {
+		if _, ok := table[name]; !ok {
+			t.Errorf("config.go reads %s, but README's configuration table does not list it", name)
+		}
+		if !regexp.MustCompile(`(?m)^\s+` + name + `\s`).Match(help) {
+			t.Errorf("config.go reads %s, but -h does not list it", name)
+		}
+	}
+	for name := range table {
+		if !read[name] {
+			t.Errorf("README's configuration table lists %s, which config.go never reads", name)
+		}
+	}
 }
