@@ -497,3 +497,55 @@ func plainName(name string) string {
 	}
 	return strings.TrimSpace(name)
 }
+
+// TestPolicyWhenTheAPIIgnoresTheFilter: an API that ignores the chatbot
+// filter (or a proxy that drops it) answers with the whole agency's
+// conversations, whose rows name their chatbot in one form only (the id).
+// A user allowed one chatbot by its uuid must still receive none of the
+// other chatbots' rows, with or without a chatbot in the call.
+func TestPolicyWhenTheAPIIgnoresTheFilter(t *testing.T) {
+	fake := stammertest.NewServer(t)
+	is := newTestIssuer(t)
+	const realtyUUID = "3f2a9c1e-5a4e-4c3e-9f1e-2d3c4b5a6978"
+	path := filepath.Join(t.TempDir(), "policy.json")
+	if err := os.WriteFile(path, []byte(`{"rules": [{"subject": "u-ana", "chatbots": ["`+realtyUUID+`"]}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	store, err := policy.NewStore(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	url, resource := policyReplica(t, fake, is, store, io.Discard)
+	c := is.claims(resource)
+	c["sub"] = "u-ana"
+	ana := connectAs(t, url, is.sign(c))
+
+	// The agency's answer: the realty bot (id 18) and a secret bot (id
+	// 99), each row naming its chatbot by id only.
+	var rows []string
+	for n := 1; n <= 4; n++ {
+		bot, text := 18, "realty question"
+		if n%2 == 0 {
+			bot, text = 99, "SECRET-OTHER-CLIENT"
+		}
+		rows = append(rows, fmt.Sprintf(`{"id": %d, "uuid": "0b9e6c1e-5a4e-4c3e-9f1e-2d3c4b5a697%d", "conversation_number": %d, "chatbot_id": %d,
+			"created_at": "2026-11-20T10:00:0%dZ", "source_platform": "whatsapp", "messages": [{"query": %q, "answer": "ok"}]}`, n, n, n, bot, n, text))
+	}
+	body := `{"data": [` + strings.Join(rows, ",") + `]}`
+	for _, args := range []map[string]any{
+		{"chatbot_uuid": realtyUUID, "onlyDeletedConversations": false},
+		{"onlyDeletedConversations": false},
+	} {
+		for _, tool := range []string{"list_conversations", "conversation_insights", "list_chatbots"} {
+			fake.SetFault(stammertest.Fault{Status: 200, Body: body})
+			a := args
+			if tool == "list_chatbots" {
+				a = map[string]any{}
+			}
+			text, _ := ana.call(tool, a)
+			if strings.Contains(text, "SECRET-OTHER-CLIENT") || strings.Contains(text, `"chatbot_id":99`) || strings.Contains(text, "0b9e6c1e-5a4e-4c3e-9f1e-2d3c4b5a6972") {
+				t.Errorf("%s %v: a row of another chatbot reached a user allowed only %s:\n%.1500s", tool, a, realtyUUID, text)
+			}
+		}
+	}
+}

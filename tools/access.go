@@ -111,21 +111,33 @@ func chatbotName(id int64, uuid string) string {
 }
 
 // onlyAllowed drops the rows of res that belong to a chatbot other than
-// q's, or outside the scope. Rows without any chatbot field are kept: the
-// query itself was for an allowed chatbot. res is shared, so a filtered
-// copy is returned when anything is dropped.
+// q's, or outside the scope. A row that names its chatbot only in the
+// other form than q's (an id for a query by uuid) cannot be checked
+// against q; it is kept only while the answer names one chatbot in all
+// (an answer to a filter the API applied), and rows without any chatbot
+// field likewise. An answer naming several chatbots ignored the filter:
+// of it, only rows whose own fields the scope allows are kept. res is
+// shared, so a filtered copy is returned when anything is dropped.
 func onlyAllowed(res *stammer.ListResult, q stammer.Query, scope policy.Scope) *stammer.ListResult {
-	keep := func(c *stammer.Conversation) bool {
-		if c.ChatbotID == 0 && c.ChatbotUUID == "" {
-			return true
+	ids, uuids := map[int64]bool{}, map[string]bool{}
+	for i := range res.Conversations {
+		c := &res.Conversations[i]
+		if c.ChatbotID != 0 {
+			ids[c.ChatbotID] = true
 		}
+		if c.ChatbotUUID != "" {
+			uuids[strings.ToLower(c.ChatbotUUID)] = true
+		}
+	}
+	filtered := len(ids) <= 1 && len(uuids) <= 1
+	keep := func(c *stammer.Conversation) bool {
 		if q.ChatbotID != 0 && c.ChatbotID != 0 && c.ChatbotID != q.ChatbotID {
 			return false
 		}
 		if q.ChatbotUUID != "" && c.ChatbotUUID != "" && !strings.EqualFold(c.ChatbotUUID, q.ChatbotUUID) {
 			return false
 		}
-		return scope.Allows(c.ChatbotID, c.ChatbotUUID) || scope.Allows(q.ChatbotID, q.ChatbotUUID)
+		return scope.Allows(c.ChatbotID, c.ChatbotUUID) || filtered && scope.Allows(q.ChatbotID, q.ChatbotUUID)
 	}
 	n := 0
 	for i := range res.Conversations {
