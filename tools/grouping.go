@@ -81,50 +81,63 @@ var stemEndings = []string{"ing", "ed", "ar", "er", "ir", "en", "e", "a", "o"}
 // a request or problem word anywhere ("I'd like to book", "I forgot my
 // password"); and it has a topic word once greetings, thanks, answers to
 // the bot ("ok", "el viernes", "8:30 is perfect") and fillers are left out.
-func (l *lexicon) question(text string, ws []word, key []uint64) ([]uint64, bool) {
+// memo (nil for none) remembers each word's topic word across the
+// messages of one analysis, so a word is stemmed once, not every time.
+func (l *lexicon) question(text string, ws []word, key []uint64, memo map[uint64]uint64) ([]uint64, bool) {
 	asks := strings.ContainsAny(text, "?¿？")
 	small := true // only greetings, thanks, acks and stop words so far
-	for i, w := range ws {
-		info := l.info[w.h]
-		if i == 0 && info&flagAskFirst != 0 || info&flagAskAnywhere != 0 {
-			asks = true
-		}
-		if w.digits || info&(flagStop|flagGreeting) != 0 {
-			continue
-		}
-		small = false
-		if w.end-w.start < 3 {
-			continue
-		}
-		s := stem(text[w.start:w.end])
-		if c, ok := l.concept[s]; ok {
-			key = append(key, c)
-		} else if !l.filler[s] {
-			key = append(key, s)
-		}
-	}
-	if l.asksPrice(ws) {
-		key = append(key, l.price)
-	}
-	key = sortedUnique(key)
-	return key, asks && !small && len(key) > 0
-}
-
-// asksPrice reports whether a message asks "how much": "how much",
-// "wie viel", cuánto, quanto, combien, unless it asks how long ("cuánto
-// tiempo", "combien de temps"), which the same words open.
-func (l *lexicon) asksPrice(ws []word) bool {
+	// "how much" asks a price ("how much", "wie viel", cuánto, quanto,
+	// combien), unless the message asks how long ("cuánto tiempo",
+	// "combien de temps"), which the same words open.
 	price, long := false, false
 	for i, w := range ws {
 		info := l.info[w.h]
-		next := uint64(0)
-		if i+1 < len(ws) {
-			next = ws[i+1].h
+		asks = asks || i == 0 && info&flagAskFirst != 0 || info&flagAskAnywhere != 0
+		if info&flagHowMuch != 0 || i+1 < len(ws) && (w.h == l.how && ws[i+1].h == l.much || w.h == l.wie && ws[i+1].h == l.viel) {
+			price = true
 		}
-		price = price || info&flagHowMuch != 0 || w.h == l.how && next == l.much || w.h == l.wie && next == l.viel
 		long = long || info&flagTime != 0
+		small = small && (w.digits || info&(flagStop|flagGreeting) != 0)
 	}
-	return price && !long
+	if !asks || small {
+		return key, false
+	}
+	for _, w := range ws {
+		if w.digits || w.end-w.start < 3 {
+			continue
+		}
+		t, ok := memo[w.h]
+		if !ok {
+			t = l.topic(w.h, text[w.start:w.end])
+			if memo != nil {
+				memo[w.h] = t
+			}
+		}
+		if t != 0 {
+			key = append(key, t)
+		}
+	}
+	if price && !long {
+		key = append(key, l.price)
+	}
+	key = sortedUnique(key)
+	return key, len(key) > 0
+}
+
+// topic is a word's topic word: its concept, or its stem, or 0 for a word
+// that is no topic (stop words, greetings, fillers).
+func (l *lexicon) topic(h uint64, w string) uint64 {
+	if l.info[h]&(flagStop|flagGreeting) != 0 {
+		return 0
+	}
+	s := stem(w)
+	if c, ok := l.concept[s]; ok {
+		return c
+	}
+	if l.filler[s] {
+		return 0
+	}
+	return s
 }
 
 // overlap reports how many words sorted, unique a and b share.
@@ -213,19 +226,21 @@ func cluster(groups map[uint64]*group) []*group {
 	slices.SortFunc(gs, func(a, b *group) int { return cmp.Or(cmp.Compare(b.count, a.count), cmp.Compare(a.key, b.key)) })
 	var clusters []*group
 	postings := map[uint64][]int{}
-	seen := map[int]bool{}
-	for _, g := range gs {
+	// seen[ci] == gen marks cluster ci as already compared with group gen:
+	// a stamp, so nothing is cleared between groups.
+	var seen []int
+	for gen, g := range gs {
+		gen++
 		best, bestSim := -1, 0.0
-		clear(seen)
 		for _, w := range g.words {
 			if len(postings[w]) > commonPosting {
 				continue
 			}
 			for _, ci := range postings[w] {
-				if seen[ci] {
+				if seen[ci] == gen {
 					continue
 				}
-				seen[ci] = true
+				seen[ci] = gen
 				if s, ok := similar(g.words, clusters[ci].words); ok && s > bestSim {
 					best, bestSim = ci, s
 				}
@@ -237,16 +252,15 @@ func cluster(groups map[uint64]*group) []*group {
 			continue
 		}
 		c := &group{key: g.key, words: g.words, count: g.count, text: g.text, examples: slices.Clone(g.examples),
-			variants: len(g.wordings), convs: g.convs}
+			variants: len(g.wordings), convs: g.convs, parts: [][]int32{g.convs}}
 		for _, w := range g.words {
 			postings[w] = append(postings[w], len(clusters))
 		}
 		g.cluster = c
 		clusters = append(clusters, c)
+		seen = append(seen, 0)
 	}
-	slices.SortStableFunc(clusters, func(a, b *group) int {
-		return cmp.Or(cmp.Compare(b.count, a.count), cmp.Compare(len(b.convs), len(a.convs)))
-	})
+	slices.SortStableFunc(clusters, func(a, b *group) int { return cmp.Compare(b.count, a.count) })
 	return clusters
 }
 
@@ -259,26 +273,21 @@ func (c *group) absorb(g *group) {
 			c.examples = append(c.examples, e)
 		}
 	}
-	c.convs = unionSorted(c.convs, g.convs)
+	c.parts = append(c.parts, g.convs)
 }
 
-// unionSorted merges two sorted lists of conversation ordinals.
-func unionSorted(a, b []int32) []int32 {
-	out := make([]int32, 0, len(a)+len(b))
-	i, j := 0, 0
-	for i < len(a) || j < len(b) {
-		switch {
-		case j == len(b) || i < len(a) && a[i] < b[j]:
-			out = append(out, a[i])
-			i++
-		case i == len(a) || b[j] < a[i]:
-			out = append(out, b[j])
-			j++
-		default:
-			out = append(out, a[i])
-			i++
-			j++
-		}
+// conversations counts the distinct conversations of a cluster. Merging
+// the lists as groups are absorbed would copy a large cluster's list again
+// for every small group it takes, so they are merged once, and only for
+// the clusters shown.
+func (c *group) conversations() int {
+	if len(c.parts) <= 1 {
+		return len(c.convs)
 	}
-	return out
+	var all []int32
+	for _, p := range c.parts {
+		all = append(all, p...)
+	}
+	slices.Sort(all)
+	return len(slices.Compact(all))
 }

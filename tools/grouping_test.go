@@ -63,7 +63,7 @@ func scoreGrouping(t *testing.T, msgs []labelled) groupingScores {
 	var s groupingScores
 	for i, m := range msgs {
 		ws := tokenize(m.text, nil)
-		key, ok := lex.question(m.text, ws, nil)
+		key, ok := lex.question(m.text, ws, nil, nil)
 		asked[i] = ok
 		if m.group != "" {
 			s.questions++
@@ -151,7 +151,7 @@ func TestGroupingOnTheLabelledSet(t *testing.T) {
 // TestGroupingDetails pins the cases the issue names.
 func TestGroupingDetails(t *testing.T) {
 	lex := newLexicon(nil)
-	keyOf := func(text string) ([]uint64, bool) { return lex.question(text, tokenize(text, nil), nil) }
+	keyOf := func(text string) ([]uint64, bool) { return lex.question(text, tokenize(text, nil), nil, nil) }
 	for _, s := range []string{"el viernes", "8:30 is perfect", "Perfect, thank you so much 🙏", "hello?", "thanks!!", "ok", "otra pregunta", "sorry, I was away for a bit"} {
 		if _, ok := keyOf(s); ok {
 			t.Errorf("%q taken for a question", s)

@@ -103,6 +103,7 @@ type group struct {
 	variants int
 	wordings map[uint64]struct{} // distinct wordings (all words, in order)
 	convs    []int32             // conversation ordinals, increasing
+	parts    [][]int32           // a cluster's and its absorbed groups' convs
 	cluster  *group              // the cluster it was merged into
 }
 
@@ -154,6 +155,7 @@ type analyzer struct {
 	nconv    int // conversations analysed
 	ws       []word
 	key      []uint64
+	topics   map[uint64]uint64 // word → topic word, memoised per analysis
 }
 
 // analyze computes insights over cs[i] for i in idx, which is ordered
@@ -163,7 +165,7 @@ func analyze(lex *lexicon, cs []stammer.Conversation, idx []int, period string, 
 	z := &analyzer{
 		a:   Analysis{TopQuestions: []QuestionGroup{}, Languages: []LanguageShare{}},
 		lex: lex, groups: map[uint64]*group{}, terms: newCounter(), phrases: newCounter(),
-		langs:    map[string]int{},
+		langs: map[string]int{}, topics: map[uint64]uint64{},
 		fallback: newFailureAcc(), unans: newFailureAcc(), repeat: newFailureAcc(),
 	}
 	if compare {
@@ -271,7 +273,7 @@ func (z *analyzer) userMessage(text string, ref ConversationRef) (uint64, bool) 
 	}
 	z.langs[lang]++
 	var ok bool
-	if z.key, ok = z.lex.question(text, z.ws, z.key[:0]); !ok {
+	if z.key, ok = z.lex.question(text, z.ws, z.key[:0], z.topics); !ok {
 		return 0, false
 	}
 	z.a.QuestionMessages++
@@ -305,7 +307,7 @@ func (z *analyzer) finish(period string, names ChatbotNames) {
 			break
 		}
 		z.a.TopQuestions = append(z.a.TopQuestions, QuestionGroup{
-			Text: clean(c.text, questionRunes), Messages: c.count, Conversations: len(c.convs),
+			Text: clean(c.text, questionRunes), Messages: c.count, Conversations: c.conversations(),
 			Share: share(c.count, z.a.QuestionMessages), Variants: c.variants, Examples: c.examples,
 		})
 	}
