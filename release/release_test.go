@@ -282,19 +282,20 @@ func TestReleaseBundleContents(t *testing.T) {
 	if !m.UserConfig["api_token"].Sensitive || !m.UserConfig["api_token"].Required {
 		t.Error("the API token must be sensitive and required")
 	}
-	// The budget's range is the one the server accepts: both ends pass, one
-	// past either end is refused (exit status 2), so the form Claude Desktop
-	// shows cannot offer a value that stops the server from starting.
+	// The budget's range is the one the server accepts: both ends serve a
+	// call, one past either end makes every call a tool error naming the
+	// setting (the server still starts, to say so), so the form Claude
+	// Desktop shows cannot offer a value the server would refuse.
 	if h, ok := host(); ok {
 		budget := m.UserConfig["max_output_tokens"]
 		bin := filepath.Join(dist, h.String(), h.exe())
 		for n, accepted := range map[int]bool{*budget.Min: true, *budget.Max: true, *budget.Min - 1: false, *budget.Max + 1: false} {
-			cmd := exec.Command(bin, "call", "no_such_tool", "{}")
+			cmd := exec.Command(bin, "--demo", "call", "list_chatbots", "{}")
 			cmd.Env = []string{"STAMMER_MAX_OUTPUT_TOKENS=" + strconv.Itoa(n)}
-			err := cmd.Run()
-			refused := err != nil && cmd.ProcessState.ExitCode() == 2
-			if refused == accepted {
-				t.Errorf("STAMMER_MAX_OUTPUT_TOKENS=%d: the server %s it, the manifest's range [%d, %d] says otherwise", n, map[bool]string{true: "refuses", false: "accepts"}[refused], *budget.Min, *budget.Max)
+			out, err := cmd.Output()
+			refused := err != nil && strings.Contains(string(out), "STAMMER_MAX_OUTPUT_TOKENS")
+			if refused == accepted || (accepted && err != nil) {
+				t.Errorf("STAMMER_MAX_OUTPUT_TOKENS=%d: the server %s it (%v: %.200s), the manifest's range [%d, %d] says otherwise", n, map[bool]string{true: "refuses", false: "accepts"}[refused], err, out, *budget.Min, *budget.Max)
 			}
 		}
 	}
