@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/stammer-mcp/stammer-mcp/auth"
 	"github.com/stammer-mcp/stammer-mcp/policy"
@@ -401,6 +402,45 @@ func TestReadmeChatbotsFile(t *testing.T) {
 	} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("list_chatbots with the README's file lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestReadmeAnchorsResolve: every in-page link of the README (#anchor)
+// names a heading, with the anchor GitHub derives from its text.
+func TestReadmeAnchorsResolve(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	anchors := map[string]bool{}
+	inCode := false
+	for line := range strings.Lines(string(b)) {
+		if strings.HasPrefix(line, "```") {
+			inCode = !inCode
+		}
+		if inCode || !strings.HasPrefix(line, "#") {
+			continue
+		}
+		text := strings.ToLower(strings.TrimSpace(strings.TrimLeft(line, "#")))
+		var a strings.Builder
+		for _, r := range text {
+			switch {
+			case r == ' ':
+				a.WriteRune('-')
+			case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
+				a.WriteRune(r)
+			}
+		}
+		anchors[a.String()] = true
+	}
+	links := regexp.MustCompile(`\]\(#([^)]+)\)`).FindAllStringSubmatch(string(b), -1)
+	if len(links) < 10 {
+		t.Fatalf("found only %d in-page links", len(links))
+	}
+	for _, m := range links {
+		if !anchors[m[1]] {
+			t.Errorf("README links to #%s, which no heading makes", m[1])
 		}
 	}
 }

@@ -212,10 +212,11 @@ func checkEnvVars(t *testing.T, at string, vars []registryEnvVar) {
 			}
 			var out bytes.Buffer
 			env := map[string]string{v.Name: value}
-			// An unknown tool fails with 1 after the configuration is
-			// accepted; a rejected configuration exits 2.
-			if code := run(t.Context(), []string{"call", "no_such_tool", "{}"}, strings.NewReader(""), &out, &out, func(k string) string { return env[k] }); code == 2 {
-				t.Errorf("%s: the binary rejects %s=%q: %s", at, v.Name, value, out.String())
+			// A rejected setting either stops the server (exit 2) or
+			// makes every call a tool error naming it (exit 1); an
+			// accepted one lets a demo call succeed.
+			if code := run(t.Context(), []string{"--demo", "call", "list_chatbots", "{}"}, strings.NewReader(""), &out, &out, func(k string) string { return env[k] }); code != 0 {
+				t.Errorf("%s: the binary rejects %s=%q (exit %d): %s", at, v.Name, value, code, out.String())
 			}
 		}
 	}
