@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -92,4 +93,51 @@ func leakSession(t *testing.T, status int, name string, form func(string) string
 	if !strings.Contains(logs, "stammer api request") {
 		t.Errorf("the debug log has no request lines")
 	}
+}
+
+// TestTokenFragmentsNeverLeak: insights split message text into words and
+// phrases, so a token the API echoed inside conversations would reach the
+// top words in pieces ("stt", "qxwvtzrk…") that no redaction of the whole
+// token finds. Through the real binary: no 8 characters of the token, in
+// any case, appear in any tool's result.
+func TestTokenFragmentsNeverLeak(t *testing.T) {
+	const tok = "stt_QxWvTzRkPmNbLcJdHfGsKaYe-UiOoBqEwRtYuIpAsDfGh"
+	var rows []string
+	for n := 1; n <= 40; n++ {
+		spelt := tok
+		if n%2 == 0 {
+			spelt = strings.ToUpper(tok)
+		}
+		rows = append(rows, fmt.Sprintf(`{"id": %d, "conversation_number": %d, "chatbot_id": 17, "created_at": "2026-11-20T10:00:00Z",
+			"source_platform": "whatsapp", "messages": [{"query": "why does the api say my key is %s ?", "answer": "Your key %s is invalid"}]}`, n, n, spelt, spelt))
+	}
+	body := `{"data": [` + strings.Join(rows, ",") + `]}`
+	srv := stammertest.NewServer(t, stammertest.WithToken(tok))
+	s := startSession(t, []string{"STAMMER_BASE_URL=" + srv.URL, "STAMMER_API_TOKEN=" + tok})
+	initialize(s)
+	low := strings.ToLower(tok)
+	for _, c := range []struct {
+		tool string
+		args map[string]any
+	}{
+		{"conversation_insights", map[string]any{"onlyDeletedConversations": false}},
+		{"conversation_insights", map[string]any{"chatbot_id": 17, "onlyDeletedConversations": false, "search": "key"}},
+		{"list_conversations", map[string]any{"onlyDeletedConversations": false, "search": "key"}},
+		{"list_chatbots", map[string]any{}},
+	} {
+		srv.SetFault(stammertest.Fault{Status: 200, Body: body})
+		msg := s.request("tools/call", map[string]any{"name": c.tool, "arguments": c.args})
+		b, err := json.Marshal(msg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := strings.ToLower(string(b))
+		for i := 0; i+8 <= len(low); i++ {
+			if strings.Contains(out, low[i:i+8]) {
+				t.Errorf("%s %v: the result holds %q, a piece of the token:\n%.2000s", c.tool, c.args, low[i:i+8], b)
+				break
+			}
+		}
+	}
+	s.close()
 }

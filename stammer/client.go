@@ -373,7 +373,7 @@ func (c *Client) ListConversations(ctx context.Context, q Query) (*ListResult, e
 		link = u
 	}
 	total.Message = c.red.Redact(total.Message)
-	var fc fieldCleaner
+	fc := fieldCleaner{red: c.red}
 	fc.conversations(total.Conversations)
 	return total, nil
 }
@@ -473,7 +473,7 @@ func (c *Client) GetConversation(ctx context.Context, uuid string) (*Conversatio
 	if err != nil {
 		return nil, err
 	}
-	var fc fieldCleaner
+	fc := fieldCleaner{red: c.red}
 	fc.conversation(conv)
 	return conv, nil
 }

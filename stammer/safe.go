@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/stammer-mcp/stammer-mcp/redact"
 )
 
 // The fields of a conversation other than message text are shown to the
@@ -32,6 +34,10 @@ var knownPlatforms = func() map[string]string {
 // remembers the platforms it has seen, which repeat in every conversation.
 type fieldCleaner struct {
 	platforms map[string]string
+	// red removes the token from message text. Redacting results is not
+	// enough for text: insights split it into words and phrases, and a
+	// piece of the token is not the token.
+	red *redact.Redactor
 }
 
 // conversations cleans every conversation of cs in place.
@@ -57,6 +63,9 @@ func (f *fieldCleaner) conversation(c *Conversation) {
 	}
 	if c.UserKey != "" {
 		c.UserKey = cleanField(c.UserKey)
+	}
+	for i := range c.Messages {
+		c.Messages[i].Text = f.red.Redact(c.Messages[i].Text)
 	}
 }
 
