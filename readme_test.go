@@ -100,8 +100,52 @@ func TestReadmeClientSnippetsStartTheServer(t *testing.T) {
 	}
 }
 
-// TestReadmeClaudeCodeCommandStartsTheServer runs what follows "--" in the
-// README's claude mcp add line, with the env it sets.
+// claudeMcpAdd reads a "claude mcp add" command line as the claude CLI's
+// option parser does: --env/-e and --header/-H are variadic and take every
+// following word up to the next one starting with "-" (checked against
+// Claude Code 2.1.328: "--env K=V stammer -- stammer-mcp" fails with
+// "missing required argument 'commandOrUrl'", the server name swallowed
+// as a variable); --transport/-t and --scope/-s take one word; after "--"
+// every word is positional. It returns the positional words (name, command
+// or URL, arguments), the env assignments and the headers.
+func claudeMcpAdd(t *testing.T, line string) (pos, env, headers []string) {
+	t.Helper()
+	var words []string
+	for _, m := range regexp.MustCompile(`"([^"]*)"|(\S+)`).FindAllStringSubmatch(line, -1) {
+		words = append(words, m[1]+m[2])
+	}
+	if len(words) < 3 || strings.Join(words[:3], " ") != "claude mcp add" {
+		t.Fatalf("not a claude mcp add line: %q", line)
+	}
+	words = words[3:]
+	for i := 0; i < len(words); i++ {
+		switch w := words[i]; w {
+		case "--":
+			return append(pos, words[i+1:]...), env, headers
+		case "--transport", "-t", "--scope", "-s":
+			i++
+		case "--env", "-e", "--header", "-H":
+			for i+1 < len(words) && !strings.HasPrefix(words[i+1], "-") {
+				i++
+				if w == "--env" || w == "-e" {
+					env = append(env, words[i])
+				} else {
+					headers = append(headers, words[i])
+				}
+			}
+		default:
+			if strings.HasPrefix(w, "-") {
+				t.Fatalf("option %s of %q is not modelled here", w, line)
+			}
+			pos = append(pos, w)
+		}
+	}
+	return pos, env, headers
+}
+
+// TestReadmeClaudeCodeCommandStartsTheServer reads the README's stdio
+// claude mcp add line as the claude CLI would (see claudeMcpAdd) and runs
+// the command it registers, with the env it sets.
 func TestReadmeClaudeCodeCommandStartsTheServer(t *testing.T) {
 	var line string
 	for _, b := range readmeBlocks(t, "sh") {
@@ -114,30 +158,55 @@ func TestReadmeClaudeCodeCommandStartsTheServer(t *testing.T) {
 	if line == "" {
 		t.Fatal("no claude mcp add line for stdio in the README")
 	}
-	before, after, ok := strings.Cut(line, " -- ")
-	if !ok {
-		t.Fatalf("no -- in %q", line)
+	pos, env, _ := claudeMcpAdd(t, line)
+	if len(pos) < 2 || pos[0] != "stammer" || pos[1] != "stammer-mcp" {
+		t.Fatalf("claude would read the name and command of %q as %q; want stammer, then stammer-mcp", line, pos)
 	}
-	words := strings.Fields(before)
-	var env []string
-	for i, w := range words {
-		if (w == "--env" || w == "-e") && i+1 < len(words) {
-			env = append(env, words[i+1])
+	for _, e := range env {
+		if !strings.Contains(e, "=") {
+			t.Errorf("claude would refuse %q: %q is not KEY=value", line, e)
 		}
 	}
 	if len(env) == 0 || !strings.HasPrefix(env[0], "STAMMER_API_TOKEN=") {
 		t.Errorf("the claude mcp add line sets no STAMMER_API_TOKEN: %q", line)
 	}
-	if name := words[len(words)-1]; strings.HasPrefix(name, "-") || strings.Contains(name, "=") {
-		t.Errorf("the server name must come last, after every option: %q", line)
-	}
-	cmd := strings.Fields(after)
-	if cmd[0] != "stammer-mcp" {
-		t.Fatalf("command after -- is %q", cmd[0])
-	}
-	s := startSession(t, env, cmd[1:]...)
+	s := startSession(t, env, pos[2:]...)
 	initialize(s)
 	s.close()
+}
+
+// TestReadmeClaudeCodeHTTPLine reads the README's claude mcp add line for
+// the HTTP transport as the claude CLI would: the name, then the /mcp URL,
+// then the bearer header.
+func TestReadmeClaudeCodeHTTPLine(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("`(claude mcp add --transport http [^`]*)`").FindStringSubmatch(string(b))
+	if m == nil {
+		t.Fatal("no claude mcp add line for HTTP in the README")
+	}
+	pos, _, headers := claudeMcpAdd(t, m[1])
+	if len(pos) != 2 || pos[0] != "stammer" || !strings.HasSuffix(pos[1], "/mcp") {
+		t.Errorf("claude would read the name and URL of %q as %q", m[1], pos)
+	}
+	if len(headers) != 1 || !strings.HasPrefix(headers[0], "Authorization: Bearer ") {
+		t.Errorf("claude would read the headers of %q as %q", m[1], headers)
+	}
+}
+
+// TestClaudeMcpAddModel holds claudeMcpAdd to what Claude Code 2.1.328 did
+// with the lines the README used to show: both were refused.
+func TestClaudeMcpAddModel(t *testing.T) {
+	pos, _, _ := claudeMcpAdd(t, "claude mcp add --transport stdio --env STAMMER_API_TOKEN=x stammer -- stammer-mcp")
+	if len(pos) != 1 { // claude: missing required argument 'commandOrUrl'
+		t.Errorf("positional words %q; the CLI saw only one", pos)
+	}
+	pos, _, _ = claudeMcpAdd(t, `claude mcp add --transport http --header "Authorization: Bearer x" stammer https://h.example/mcp`)
+	if len(pos) != 0 { // claude: missing required argument 'name'
+		t.Errorf("positional words %q; the CLI saw none", pos)
+	}
 }
 
 // TestReadmeHTTPCommandsServe runs every HTTP command line of the README

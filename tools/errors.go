@@ -19,7 +19,7 @@ import (
 // names the variable, where it goes, and the file alternative.
 const NoTokenMessage = "No Stammer API token is configured, so no conversations can be read. " +
 	"Set STAMMER_API_TOKEN in the \"env\" block of this server's entry in the MCP client's configuration " +
-	"(Claude Desktop: claude_desktop_config.json; Claude Code: claude mcp add --transport stdio --env STAMMER_API_TOKEN=... stammer -- stammer-mcp), " +
+	"(Claude Desktop: claude_desktop_config.json; Claude Code: claude mcp add --transport stdio stammer --env STAMMER_API_TOKEN=... -- stammer-mcp), " +
 	"or start the server with --token-file PATH, then restart the client. " +
 	"The token is in the Stammer (or white-label) dashboard under the agency's API settings. " +
 	"To try the server without a token, start it with --demo."
