@@ -513,3 +513,76 @@ func TestReadmeAnchorsResolve(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeKubernetesDeployment runs the container of the README's
+// Deployment as Kubernetes would: its args, with every env variable it
+// sets (from the Secret the README's kubectl line creates), must serve its
+// probes' path on its containerPort.
+func TestReadmeKubernetesDeployment(t *testing.T) {
+	blocks := readmeBlocks(t, "yaml")
+	if len(blocks) == 0 {
+		t.Fatal("the README shows no Kubernetes Deployment")
+	}
+	y := blocks[0]
+	find := func(re string) []string {
+		m := regexp.MustCompile(re).FindStringSubmatch(y)
+		if m == nil {
+			t.Fatalf("the Deployment has no %s", re)
+		}
+		return m
+	}
+	var args []string
+	if err := json.Unmarshal([]byte(find(`(?m)^\s+args: (\[.*\])$`)[1]), &args); err != nil {
+		t.Fatal(err)
+	}
+	port := find(`containerPort: (\d+)`)[1]
+	probe := find(`readinessProbe:\s+httpGet: \{path: (\S+), port: (\d+)\}`)
+	if probe[2] != port || !strings.Contains(y, "livenessProbe:\n            httpGet: {path: "+probe[1]+", port: "+port+"}") {
+		t.Errorf("the probes do not both ask %s on port %s", probe[1], port)
+	}
+	doc, _ := os.ReadFile("README.md")
+	var env []string
+	for _, m := range regexp.MustCompile(`- name: (\S+)\n\s+valueFrom: \{secretKeyRef: \{name: stammer-mcp, key: (\S+)\}\}`).FindAllStringSubmatch(y, -1) {
+		if !strings.Contains(string(doc), "kubectl create secret generic stammer-mcp") || !strings.Contains(string(doc), "--from-literal="+m[2]+"=") {
+			t.Errorf("the Secret key %s is not created by the README's kubectl line", m[2])
+		}
+		env = append(env, m[1]+"=a-long-random-value-for-"+m[2])
+	}
+	if len(env) < 2 {
+		t.Fatalf("the Deployment sets %d variables from the Secret", len(env))
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, free, _ := net.SplitHostPort(l.Addr().String())
+	l.Close()
+	for i := range args {
+		if i > 0 && args[i-1] == "--listen" {
+			if !strings.HasSuffix(args[i], ":"+port) {
+				t.Errorf("--listen %s, but the containerPort is %s", args[i], port)
+			}
+			args[i] = "0.0.0.0:" + free
+		}
+	}
+	cmd := exec.Command(binary, args...)
+	cmd.Env = env
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		resp, err := http.Get("http://127.0.0.1:" + free + probe[1])
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return
+			}
+		}
+		if time.Now().After(deadline) || cmd.ProcessState != nil {
+			t.Fatalf("the Deployment's container did not answer its probe: %v\n%s", err, stderr.String())
+		}
+	}
+}
