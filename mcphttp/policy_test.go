@@ -548,4 +548,15 @@ func TestPolicyWhenTheAPIIgnoresTheFilter(t *testing.T) {
 			}
 		}
 	}
+	// The listing above is cached as the API sent it; a transcript by
+	// number, which looks in cached listings first, must not find the
+	// other chatbot's conversation there either.
+	fake.SetFault(stammertest.Fault{Status: 200, Body: body})
+	ana.call("list_conversations", map[string]any{"chatbot_uuid": realtyUUID, "onlyDeletedConversations": false})
+	for _, n := range []int{2, 4} {
+		text, _ := ana.call("get_conversation", map[string]any{"chatbot_uuid": realtyUUID, "conversation_number": n, "onlyDeletedConversations": false})
+		if strings.Contains(text, "SECRET-OTHER-CLIENT") {
+			t.Errorf("get_conversation number %d: another chatbot's conversation reached a user allowed only %s:\n%.1500s", n, realtyUUID, text)
+		}
+	}
 }

@@ -119,17 +119,7 @@ func chatbotName(id int64, uuid string) string {
 // of it, only rows whose own fields the scope allows are kept. res is
 // shared, so a filtered copy is returned when anything is dropped.
 func onlyAllowed(res *stammer.ListResult, q stammer.Query, scope policy.Scope) *stammer.ListResult {
-	ids, uuids := map[int64]bool{}, map[string]bool{}
-	for i := range res.Conversations {
-		c := &res.Conversations[i]
-		if c.ChatbotID != 0 {
-			ids[c.ChatbotID] = true
-		}
-		if c.ChatbotUUID != "" {
-			uuids[strings.ToLower(c.ChatbotUUID)] = true
-		}
-	}
-	filtered := len(ids) <= 1 && len(uuids) <= 1
+	filtered := oneChatbot(res)
 	keep := func(c *stammer.Conversation) bool {
 		if q.ChatbotID != 0 && c.ChatbotID != 0 && c.ChatbotID != q.ChatbotID {
 			return false
@@ -157,6 +147,31 @@ func onlyAllowed(res *stammer.ListResult, q stammer.Query, scope policy.Scope) *
 	}
 	out.Count = -1 // the API's count included rows that are not the caller's
 	return &out
+}
+
+// oneChatbot reports whether the rows of res name at most one chatbot id
+// and one chatbot uuid: an answer to a chatbot filter the API applied. An
+// answer naming several ignored the filter, and its rows that name their
+// chatbot only in the other form than the query's cannot be attributed.
+func oneChatbot(res *stammer.ListResult) bool {
+	var id int64
+	var uuid string
+	for i := range res.Conversations {
+		c := &res.Conversations[i]
+		if c.ChatbotID != 0 {
+			if id != 0 && id != c.ChatbotID {
+				return false
+			}
+			id = c.ChatbotID
+		}
+		if c.ChatbotUUID != "" {
+			if uuid != "" && !strings.EqualFold(uuid, c.ChatbotUUID) {
+				return false
+			}
+			uuid = c.ChatbotUUID
+		}
+	}
+	return true
 }
 
 // merge joins per-chatbot results into one, newest conversation first.

@@ -257,9 +257,12 @@ func (f *fetcher) cachedConversation(scope string, q stammer.Query, uuid string)
 	for _, res := range lists {
 		var found *stammer.Conversation
 		n := 0
+		// Cached answers are kept as the API sent them: in one that
+		// ignored the chatbot filter, a row must name q's chatbot itself.
+		one := byNumber && oneChatbot(res)
 		for i := range res.Conversations {
 			c := &res.Conversations[i]
-			if uuid != "" && c.UUID == uuid || byNumber && c.Number == q.ConversationNumber && sameChatbot(c, q) {
+			if uuid != "" && c.UUID == uuid || byNumber && c.Number == q.ConversationNumber && sameChatbot(c, q) && (one || namesChatbot(c, q)) {
 				found, n = c, n+1
 			}
 		}
@@ -268,6 +271,11 @@ func (f *fetcher) cachedConversation(scope string, q stammer.Query, uuid string)
 		}
 	}
 	return nil, false
+}
+
+// namesChatbot reports whether c names q's chatbot in q's own form.
+func namesChatbot(c *stammer.Conversation, q stammer.Query) bool {
+	return q.ChatbotID != 0 && c.ChatbotID == q.ChatbotID || q.ChatbotUUID != "" && strings.EqualFold(c.ChatbotUUID, q.ChatbotUUID)
 }
 
 // sameChatbot reports whether c may belong to q's chatbot: the fields
