@@ -517,3 +517,32 @@ func TestParseLimits(t *testing.T) {
 		})
 	}
 }
+
+// TestStdioLongLineIsBounded: a client that sends one endless line (here
+// 256 MiB without a newline, then the newline) must not make the server
+// hold it: the line is skipped unread and answered with a parse error, the
+// server answers a ping next, and its peak memory stays far below the line.
+func TestStdioLongLineIsBounded(t *testing.T) {
+	srv := stammertest.NewServer(t, stammertest.WithToken(canary))
+	s := startSession(t, []string{"STAMMER_BASE_URL=" + srv.URL, "STAMMER_API_TOKEN=" + canary})
+	initialize(s)
+	chunk := bytes.Repeat([]byte(`{"a":"xxxxxxxxxxxxxxxxxxxxxxxxxxx"}`), 32<<10) // ~1 MiB
+	for written := 0; written < 256<<20; written += len(chunk) {
+		if _, err := s.stdin.Write(chunk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.stdin.Write([]byte("\n")); err != nil {
+		t.Fatal(err)
+	}
+	msg := s.next()
+	e, _ := msg["error"].(map[string]any)
+	if e == nil || e["code"] != float64(-32700) || !strings.Contains(fmt.Sprint(e["message"]), "longer than 16 MiB") {
+		t.Errorf("the long line got %v, want a parse error saying it is longer than 16 MiB", msg)
+	}
+	pingOK(t, s)
+	if peak := procKB(s.cmd.Process.Pid, "VmHWM"); peak > 128<<10 {
+		t.Errorf("peak memory %d MiB while reading a 256 MiB line; the line was held", peak>>10)
+	}
+	s.close()
+}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"sync"
@@ -25,6 +26,13 @@ import (
 // MaxConcurrent). Past this many, a request is refused at once with a
 // JSON-RPC error rather than queued unseen.
 const maxStdioRequests = 256
+
+// maxStdioLine caps one line of stdin, as a request body is capped over
+// HTTP: a longer line is skipped unread (answered with a parse error), so a
+// client cannot make the server hold an endless line in memory. It is above
+// HTTP's 4 MiB so that an oversized argument of a real call (a 5 MB search)
+// still gets its tool error with the call's id.
+const maxStdioLine = 16 << 20
 
 // errClientGone ends the calls still running when stdin closes: nobody is
 // left to read their answers.
@@ -74,8 +82,11 @@ func serveStdio(ctx context.Context, srv *server.MCPServer, in io.Reader, out io
 	go func() {
 		r := bufio.NewReader(in)
 		for {
-			line, err := r.ReadBytes('\n')
-			if len(bytes.TrimSpace(line)) > 0 {
+			line, tooLong, err := readLine(r, maxStdioLine)
+			if tooLong {
+				line = []byte{} // empty: serveLine answers that it was too long
+			}
+			if tooLong || len(bytes.TrimSpace(line)) > 0 {
 				select {
 				case lines <- line:
 				case <-callCtx.Done():
@@ -149,6 +160,11 @@ func serveLine(ctx context.Context, srv *server.MCPServer, line []byte, w *lineW
 	var head struct {
 		ID     json.RawMessage `json:"id"`
 		Method string          `json:"method"`
+	}
+	if len(line) == 0 {
+		w.write(mcp.NewJSONRPCError(mcp.NewRequestId(nil), mcp.PARSE_ERROR,
+			fmt.Sprintf("Parse error: the line is longer than %d MiB, more than any valid request; it was skipped unread", maxStdioLine>>20), nil))
+		return
 	}
 	if !json.Valid(line) {
 		w.write(mcp.NewJSONRPCError(mcp.NewRequestId(nil), mcp.PARSE_ERROR, "Parse error: the line is not JSON", nil))
@@ -249,4 +265,22 @@ func (s *stdioSession) GetLogLevel() mcp.LoggingLevel {
 		return l
 	}
 	return mcp.LoggingLevelError
+}
+
+// readLine reads one line of at most max bytes; of a longer one it reads
+// and drops the rest, keeping nothing, and reports tooLong.
+func readLine(r *bufio.Reader, max int64) (line []byte, tooLong bool, err error) {
+	for {
+		frag, err := r.ReadSlice('\n')
+		if !tooLong {
+			if int64(len(line)+len(frag)) > max {
+				line, tooLong = nil, true
+			} else {
+				line = append(line, frag...)
+			}
+		}
+		if err != bufio.ErrBufferFull {
+			return line, tooLong, err
+		}
+	}
 }
