@@ -560,3 +560,28 @@ func TestPolicyWhenTheAPIIgnoresTheFilter(t *testing.T) {
 		}
 	}
 }
+
+// TestOAuthSubjectCannotPassForTheStaticToken: the policy names the static
+// MCP_HTTP_TOKEN by the subject "mcp-http-token". An OAuth token whose sub
+// is that same string (a provider that lets users pick the ids it uses as
+// sub) must not get the static token's chatbots.
+func TestOAuthSubjectCannotPassForTheStaticToken(t *testing.T) {
+	fake := stammertest.NewServer(t)
+	is := newTestIssuer(t)
+	path := filepath.Join(t.TempDir(), "policy.json")
+	if err := os.WriteFile(path, []byte(`{"rules": [{"subject": "`+auth.StaticSubject+`", "chatbots": ["*"]}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	store, err := policy.NewStore(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	url, resource := policyReplica(t, fake, is, store, io.Discard)
+	c := is.claims(resource)
+	c["sub"] = auth.StaticSubject
+	s := connectAs(t, url, is.sign(c))
+	text, isErr := s.call("list_conversations", map[string]any{"onlyDeletedConversations": false})
+	if !isErr || len(fake.Requests()) != 0 {
+		t.Errorf("an OAuth token with sub %q read with the static token's scope (%d upstream requests): %.600s", auth.StaticSubject, len(fake.Requests()), text)
+	}
+}

@@ -232,7 +232,9 @@ func (p *Policy) ScopeFor(id auth.Identity) Scope {
 	var s Scope
 	for _, r := range p.rules {
 		switch {
-		case r.subject != "" && r.subject == id.Subject,
+		// The static token's subject is reserved: an OAuth token whose
+		// sub happens to be the same string is not that caller.
+		case r.subject != "" && r.subject == id.Subject && (id.Subject != auth.StaticSubject || id.Method == "token"),
 			r.email != "" && id.Email != "" && r.email == strings.ToLower(id.Email),
 			r.group != "" && slices.Contains(id.Groups, r.group):
 			s = s.union(r.scope)
