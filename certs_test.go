@@ -2,6 +2,8 @@ package main
 
 import (
 	"crypto/x509"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"strconv"
@@ -11,15 +13,26 @@ import (
 
 // TestFallbackRootsWithoutSystemStore runs this test binary again with no
 // system certificate store at all, as in the FROM scratch image, and checks
-// that Go still has a root pool: the embedded fallback roots.
+// that Go has no roots before the Stammer client's first request (the
+// embedded ones are not parsed at start) and a full pool after it.
 func TestFallbackRootsWithoutSystemStore(t *testing.T) {
 	if os.Getenv("STAMMER_TEST_NO_CERTS") == "1" {
-		pool, err := x509.SystemCertPool()
-		if err != nil {
-			t.Fatalf("SystemCertPool: %v", err)
+		count := func() int {
+			pool, err := x509.SystemCertPool()
+			if err != nil {
+				t.Fatalf("SystemCertPool: %v", err)
+			}
+			return len(pool.Subjects()) // deprecated for system pools, but counting is all this needs
 		}
-		n := len(pool.Subjects()) // deprecated for system pools, but counting is all this needs
-		os.Stdout.WriteString("roots=" + strconv.Itoa(n) + "\n")
+		before := count()
+		srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+		defer srv.Close()
+		resp, err := withFallbackRoots(nil).Get(srv.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		os.Stdout.WriteString("before=" + strconv.Itoa(before) + "\nroots=" + strconv.Itoa(count()) + "\n")
 		return
 	}
 	empty := t.TempDir()
@@ -29,13 +42,32 @@ func TestFallbackRootsWithoutSystemStore(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	var n int
+	n := map[string]int{"before": -1, "roots": -1}
 	for _, line := range strings.Split(string(out), "\n") {
-		if v, ok := strings.CutPrefix(line, "roots="); ok {
-			n, _ = strconv.Atoi(v)
+		if k, v, ok := strings.Cut(line, "="); ok {
+			if _, want := n[k]; want {
+				n[k], _ = strconv.Atoi(v)
+			}
 		}
 	}
-	if n < 100 {
-		t.Errorf("with no system store Go has %d roots; the embedded fallback should give over 100:\n%s", n, out)
+	if n["before"] != 0 {
+		t.Errorf("with no system store Go has %d roots before the first request; the fallback should be installed lazily:\n%s", n["before"], out)
+	}
+	if n["roots"] < 100 {
+		t.Errorf("with no system store Go has %d roots after the first request; the embedded fallback should give over 100:\n%s", n["roots"], out)
+	}
+}
+
+// TestFallbackRootsKeepSystemStore checks that where the system has roots
+// they stay in use (the fallback is only for a store that is empty).
+func TestFallbackRootsKeepSystemStore(t *testing.T) {
+	sys, err := x509.SystemCertPool()
+	if err != nil || sys.Equal(x509.NewCertPool()) {
+		t.Skip("this machine has no system roots")
+	}
+	fallbackRoots()
+	after, err := x509.SystemCertPool()
+	if err != nil || !after.Equal(sys) {
+		t.Errorf("the system pool changed after fallbackRoots (err %v)", err)
 	}
 }

@@ -92,6 +92,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		// past what it holds.
 		debug.SetMemoryLimit(limit)
 	}
+	clientCfg.HTTPClient = withFallbackRoots(clientCfg.HTTPClient)
+	if cfg.transport == "http" || cfg.cacheURL != "" {
+		fallbackRoots() // OAuth keys and a TLS shared cache verify certificates too
+	}
 	if logger.Enabled(ctx, slog.LevelDebug) {
 		clientCfg.HTTPClient = logFirstShape(clientCfg.HTTPClient, logger)
 	}
