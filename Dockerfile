@@ -5,7 +5,8 @@
 #   docker build -t stammer-mcp .  (or podman build / buildah bud)
 #
 # FROM scratch: nothing but the binary. It has no shell and no CA bundle; the
-# binary carries Mozilla's roots (golang.org/x/crypto/x509roots/fallback) for
+# binary carries Mozilla's roots (golang.org/x/crypto/x509roots/fallback/bundle,
+# installed on first use when the system has none: certs.go) for
 # HTTPS to the Stammer API. No tokens are baked in: pass STAMMER_API_TOKEN and
 # MCP_HTTP_TOKEN at run time (--env-file, a Kubernetes Secret), or mount the
 # API token as a file and add --token-file PATH to the arguments.
