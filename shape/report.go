@@ -245,6 +245,9 @@ func (p *reporter) use(lv level, key string, f *Node) (fills []string, use strin
 		return nil, cmp.Or(envelopeUse[strings.ToLower(key)], "ignored")
 	}
 	names := stammer.FieldUse(key, lv == message)
+	if names != "Messages" && f.Kinds[String]+f.Kinds[Int]+f.Kinds[Float]+f.Kinds[Bool] == 0 {
+		names = "" // the decoder fills every other field from a string, number or boolean, and skips objects
+	}
 	if names == "" {
 		if lv == conversation {
 			p.ignoredC = append(p.ignoredC, key)

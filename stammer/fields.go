@@ -11,39 +11,35 @@ import (
 	"github.com/stammer-mcp/stammer-mcp/jsonlex"
 )
 
-// The conversation body is undocumented. The first spelling of each field
-// below is the one shared/reference/stammer-api-notes.md gives evidence
-// for (Stammer's own vocabulary: id, uuid, conversation_number,
-// chatbot_id, user_key, source_platform, is_active, created_at, messages
-// of query/answer turns or role/content); the others are the common
-// alternatives, accepted because a wrong guess would show nothing at all.
-// Keys match whatever their case and '_'/'-' (normKey). When several keys
-// fill one field, the one listed first wins whatever order they come in;
-// a key listed under two fields fills the one its value fits (an "id"
-// holding a uuid is the uuid).
+// The conversation body is undocumented, so these tables hold the
+// spellings shared/reference/stammer-api-notes.md gives evidence for
+// (Stammer's own vocabulary) and no others: a key outside them is ignored,
+// and doctor --shape says so. Keys match whatever their case and '_'/'-'
+// (normKey). When several keys fill one field, the one listed first wins
+// whatever order they come in; a key listed under two fields fills the one
+// its value fits ("chatbot" holding a uuid is the chatbot uuid).
 var conversationFields = [nFields]spellings{
-	fID:          {"ID", []string{"id", "pk"}},
-	fUUID:        {"UUID", []string{"uuid", "conversation_uuid", "conversation_id", "id"}},
-	fNumber:      {"Number", []string{"conversation_number", "conversation_id", "number"}},
-	fChatbotID:   {"ChatbotID", []string{"chatbot_id", "chatbot", "bot_id"}},
+	fID:          {"ID", []string{"id"}},
+	fUUID:        {"UUID", []string{"uuid"}},
+	fNumber:      {"Number", []string{"conversation_number"}},
+	fChatbotID:   {"ChatbotID", []string{"chatbot_id", "chatbot"}},
 	fChatbotUUID: {"ChatbotUUID", []string{"chatbot_uuid", "chatbot", "chatbot_id"}},
-	fUserKey:     {"UserKey", []string{"user_key", "user_id", "user", "session_id"}},
-	fPlatform:    {"Platform", []string{"source_platform", "platform", "source", "channel"}},
+	fUserKey:     {"UserKey", []string{"user_key"}},
+	fPlatform:    {"Platform", []string{"source_platform"}},
 	fState:       {"State", []string{"is_active", "deleted", "is_deleted"}},
-	fCreated:     {"CreatedAt", []string{"created_at", "created", "start_time", "timestamp"}},
-	fUpdated:     {"UpdatedAt", []string{"updated_at", "updated", "last_message_at"}},
-	fMessages:    {"Messages", []string{"messages", "chat_history", "history", "conversation", "turns"}},
-	fCount:       {"MessageCount", []string{"message_count", "messages_count", "num_messages"}},
+	fCreated:     {"CreatedAt", []string{"created_at"}},
+	fUpdated:     {"UpdatedAt", []string{"updated_at"}},
+	fMessages:    {"Messages", []string{"messages"}},
 }
 
 // messageFields are the members of one message: a Stammer turn (query and
 // answer in one object) or a role-style message (role and content).
 var messageFields = [nSlots]spellings{
-	mUser:    {"user text", []string{"query", "question", "user_message"}},
-	mBot:     {"bot text", []string{"answer", "response", "bot_message"}},
-	mRole:    {"role", []string{"role", "sender", "from", "author", "type", "is_bot", "is_user"}},
-	mContent: {"text", []string{"content", "text", "message", "body"}},
-	mTime:    {"time", []string{"created_at", "created", "timestamp", "time", "sent_at"}},
+	mUser:    {"user text", []string{"query"}},
+	mBot:     {"bot text", []string{"answer"}},
+	mRole:    {"role", []string{"role"}},
+	mContent: {"text", []string{"content"}},
+	mTime:    {"time", []string{"created_at", "timestamp"}},
 }
 
 // Conversation fields (f…) and message slots (m…), indexes of the tables.
@@ -59,7 +55,6 @@ const (
 	fCreated
 	fUpdated
 	fMessages
-	fCount
 	nFields
 )
 
@@ -140,19 +135,14 @@ func (r *ranks) take(u use) bool {
 
 // convBuilder accumulates one conversation.
 type convBuilder struct {
-	c        Conversation
-	have     ranks
-	msgCount int
-	seen     bool // at least one member was recognised
+	c    Conversation
+	have ranks
+	seen bool // at least one member was recognised
 }
 
 func (b *convBuilder) finish() Conversation {
-	c := b.c
-	c.MessageCount = len(c.Messages)
-	if c.MessageCount == 0 && b.have[fCount] != 0 {
-		c.MessageCount = b.msgCount
-	}
-	return c
+	b.c.MessageCount = len(b.c.Messages)
+	return b.c
 }
 
 // field reads member kb of a conversation into b, or skips it.
@@ -176,10 +166,7 @@ func (b *convBuilder) field(d *decoder, kb []byte) error {
 		}
 		return err
 	case jsonlex.Object:
-		if uses[0].field != fChatbotID {
-			return d.lx.SkipRest()
-		}
-		return b.chatbot(d, uses)
+		return d.lx.SkipRest()
 	}
 	for _, u := range uses {
 		if b.set(d, u, scalar{k, d.lx.Val}) {
@@ -194,34 +181,22 @@ func (b *convBuilder) field(d *decoder, kb []byte) error {
 func (b *convBuilder) set(d *decoder, u use, v scalar) bool {
 	c := &b.c
 	switch u.field {
-	case fID, fNumber, fChatbotID, fCount:
+	case fID, fNumber, fChatbotID:
 		n, ok := toInt(v)
-		if !ok || u.field == fCount && (n < 0 || n > math.MaxInt32) {
-			return false
+		if ok && b.have.take(u) {
+			*[...]*int64{fID: &c.ID, fNumber: &c.Number, fChatbotID: &c.ChatbotID}[u.field] = n
 		}
-		if b.have.take(u) {
-			switch u.field {
-			case fID:
-				c.ID = n
-			case fNumber:
-				c.Number = n
-			case fChatbotID:
-				c.ChatbotID = n
-			default:
-				b.msgCount = int(n)
-			}
-		}
+		return ok
 	case fUUID, fChatbotUUID:
-		if !v.isString() || !isUUID(bytes.TrimSpace(v.b)) {
-			return false
-		}
-		if b.have.take(u) {
+		ok := v.isString() && isUUID(bytes.TrimSpace(v.b))
+		if ok && b.have.take(u) {
 			if u.field == fUUID {
 				c.UUID = string(bytes.TrimSpace(v.b))
 			} else {
 				c.ChatbotUUID = d.intern(v.b)
 			}
 		}
+		return ok
 	case fUserKey, fPlatform:
 		s := ""
 		if v.isString() {
@@ -229,78 +204,28 @@ func (b *convBuilder) set(d *decoder, u use, v scalar) bool {
 		} else if n, ok := toInt(v); ok && u.field == fUserKey {
 			s = strconv.FormatInt(n, 10)
 		}
-		if s == "" {
-			return false
+		if s != "" && b.have.take(u) {
+			*[...]*string{&c.UserKey, &c.Platform}[u.field-fUserKey] = s
 		}
-		if b.have.take(u) {
-			if u.field == fUserKey {
-				c.UserKey = s
-			} else {
-				c.Platform = s
-			}
-		}
+		return s != ""
 	case fState:
 		flag, ok := toBool(v)
-		if !ok {
-			return false
-		}
-		if b.have.take(u) {
+		if ok && b.have.take(u) {
 			// is_active (rank 0) is the one key that says the opposite.
 			c.State = StateDeleted
 			if flag == (u.rank == 0) {
 				c.State = StateLive
 			}
 		}
+		return ok
 	case fCreated, fUpdated:
 		at, ok := toTime(v)
-		if !ok {
-			return false
+		if ok && b.have.take(u) {
+			*[...]*time.Time{&c.CreatedAt, &c.UpdatedAt}[u.field-fCreated] = at
 		}
-		if b.have.take(u) {
-			if u.field == fCreated {
-				c.CreatedAt = at
-			} else {
-				c.UpdatedAt = at
-			}
-		}
-	default:
-		return false
+		return ok
 	}
-	return true
-}
-
-// chatbot reads a chatbot given as an object, {"id": …, "uuid": …, …}, at
-// the ranks of the key that held it: an integer id is the chatbot id, a
-// uuid the chatbot uuid.
-func (b *convBuilder) chatbot(d *decoder, uses []use) error {
-	b.seen = true
-	for d.lx.More() {
-		kb, err := d.lx.Key()
-		if err != nil {
-			return err
-		}
-		var nb [32]byte
-		switch string(normKey(nb[:0], kb)) {
-		case "id", "pk", "chatbotid", "uuid", "chatbotuuid":
-		default:
-			if err := d.lx.SkipValue(); err != nil {
-				return err
-			}
-			continue
-		}
-		k, err := d.lx.Next()
-		if err != nil {
-			return err
-		}
-		for _, u := range uses {
-			b.set(d, u, scalar{k, d.lx.Val})
-		}
-		if err := d.lx.Finish(k); err != nil {
-			return err
-		}
-	}
-	_, err := d.lx.Next()
-	return err
+	return false
 }
 
 // toInt reads an integer from a JSON number or numeric string. Integral
@@ -328,17 +253,17 @@ func toInt(v scalar) (int64, bool) {
 	return int64(f), true
 }
 
-// toBool reads a flag sent as a boolean, "true"/"false" (any case),
-// "1"/"0", "yes"/"no", or the numbers 0 and 1.
+// toBool reads a flag sent as a boolean, "true"/"false" (any case), or 0
+// and 1 as a number or string (Django serialisers send both).
 func toBool(v scalar) (bool, bool) {
 	switch v.kind {
 	case jsonlex.True, jsonlex.False:
 		return v.kind == jsonlex.True, true
 	case jsonlex.Number, jsonlex.String:
 		switch strings.ToLower(string(bytes.TrimSpace(v.b))) {
-		case "true", "1", "yes", "t", "y":
+		case "true", "1":
 			return true, true
-		case "false", "0", "no", "f", "n":
+		case "false", "0":
 			return false, true
 		}
 	}
@@ -347,11 +272,9 @@ func toBool(v scalar) (bool, bool) {
 
 // toTime reads a timestamp, in UTC so that all conversations compare and
 // print alike: ISO 8601 as Django REST Framework writes it (with or
-// without fractions and offset; no offset is UTC; a space for the "T" as
-// Python's str writes it; or a bare date), or Unix epoch seconds (which
-// older data may use), or milliseconds past 1e11, as a number or numeric
-// string. Zero, negative and out-of-range (before 1970, after 9999) values
-// are absent.
+// without fractions and offset; no offset is UTC), or Unix epoch seconds
+// (which older data may use) as a number or numeric string. Zero, negative
+// and out-of-range (before 1970, after 9999) values are absent.
 func toTime(v scalar) (time.Time, bool) {
 	if v.kind != jsonlex.Number && v.kind != jsonlex.String {
 		return time.Time{}, false
@@ -360,27 +283,17 @@ func toTime(v scalar) (time.Time, bool) {
 	var at time.Time
 	if sec, frac, ok := strings.Cut(s, "."); allDigits(sec) && (!ok || allDigits(frac)) {
 		n, err := strconv.ParseInt(sec, 10, 64)
-		if err != nil || n <= 0 {
+		if err != nil || n <= 0 || n >= 1e11 {
 			return time.Time{}, false
 		}
-		if n >= 1e11 {
-			at = time.UnixMilli(n)
-		} else {
-			ns, _ := strconv.ParseInt((frac + "000000000")[:9], 10, 64)
-			at = time.Unix(n, ns)
-		}
+		ns, _ := strconv.ParseInt((frac + "000000000")[:9], 10, 64)
+		at = time.Unix(n, ns)
 	} else {
-		if len(s) > 10 && s[10] == ' ' {
-			s = s[:10] + "T" + s[11:]
-		}
 		var err error
-		for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", time.DateOnly} {
-			if at, err = time.Parse(layout, s); err == nil {
-				break
+		if at, err = time.Parse(time.RFC3339, s); err != nil {
+			if at, err = time.Parse("2006-01-02T15:04:05", s); err != nil {
+				return time.Time{}, false
 			}
-		}
-		if err != nil {
-			return time.Time{}, false
 		}
 	}
 	at = at.UTC()

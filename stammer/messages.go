@@ -58,16 +58,15 @@ func (d *decoder) messages() ([]Message, error) {
 
 // msgAcc accumulates one message object (see messageFields).
 type msgAcc struct {
-	text    [nSlots]string // user, bot, role, content
-	at      time.Time
-	turn    bool // a query/answer-style key was present
-	roleSet bool // a role-style key was present
-	have    ranks
+	text [nSlots]string // user, bot, role, content
+	at   time.Time
+	turn bool // a query or answer key was present
+	have ranks
 }
 
 // object reads the members of a message object whose "{" has been read.
-// A nested "data" object (LangChain's {"type","data":{"content"}}) is read
-// into the same message; the jsonlex.Lexer's depth limit bounds that recursion.
+// Only string texts are read: a content given as an array of parts or as
+// an object is not a shape the notes give evidence for, and is ignored.
 func (m *msgAcc) object(d *decoder) error {
 	for d.lx.More() {
 		kb, err := d.lx.Key()
@@ -76,44 +75,27 @@ func (m *msgAcc) object(d *decoder) error {
 		}
 		uses := lookup(messageIndex(), kb)
 		if len(uses) == 0 {
-			if !strings.EqualFold(string(kb), "data") {
-				err = d.lx.SkipValue()
-			} else if k, err2 := d.lx.Next(); err2 != nil {
-				err = err2
-			} else if k == jsonlex.Object {
-				err = m.object(d)
-			} else {
-				err = d.lx.Finish(k)
-			}
-			if err != nil {
+			if err := d.lx.SkipValue(); err != nil {
 				return err
 			}
 			continue
 		}
 		u := uses[0]
-		if u.field == mUser || u.field == mBot || u.field == mContent {
-			s, present, err := d.text()
-			if err != nil {
-				return err
-			}
-			m.turn = m.turn || u.field != mContent
-			if present && m.have.take(u) {
-				m.text[u.field] = s
-			}
-			continue
-		}
 		k, err := d.lx.Next()
 		if err != nil {
 			return err
 		}
-		if u.field == mTime {
+		m.turn = m.turn || u.field == mUser || u.field == mBot
+		switch {
+		case u.field == mTime:
 			if at, ok := toTime(scalar{k, d.lx.Val}); ok && m.have.take(u) {
 				m.at = at
 			}
-		} else if role := roleValue(d, k, kb); role != "" {
-			m.roleSet = true
-			if m.have.take(u) {
-				m.text[mRole] = role
+		case k == jsonlex.String && m.have.take(u):
+			if u.field == mRole {
+				m.text[mRole] = d.intern(d.lx.Val)
+			} else {
+				m.text[u.field] = string(d.lx.Val)
 			}
 		}
 		if err := d.lx.Finish(k); err != nil {
@@ -124,21 +106,6 @@ func (m *msgAcc) object(d *decoder) error {
 	return err
 }
 
-// roleValue reads a role: a name, or the boolean of is_bot / is_user.
-func roleValue(d *decoder, k jsonlex.Kind, kb []byte) string {
-	switch k {
-	case jsonlex.String:
-		return d.intern(d.lx.Val)
-	case jsonlex.True, jsonlex.False:
-		var nb [32]byte
-		if (k == jsonlex.True) == (string(normKey(nb[:0], kb)) == "isbot") {
-			return "assistant"
-		}
-		return "user"
-	}
-	return ""
-}
-
 // appendTo appends the message(s) m stands for: a turn gives a user message
 // then an assistant message, each only when not empty; a role-style message
 // gives one message when its content is not empty. Messages without text
@@ -146,14 +113,8 @@ func roleValue(d *decoder, k jsonlex.Kind, kb []byte) string {
 // a conversation.
 func (m *msgAcc) appendTo(msgs []Message) []Message {
 	if m.turn {
-		user := m.text[mUser]
-		if strings.TrimSpace(user) == "" && !m.roleSet {
-			// {"message": "hi", "response": "hello"}: the content is the
-			// user's side of the turn.
-			user = m.text[mContent]
-		}
-		if strings.TrimSpace(user) != "" {
-			msgs = append(msgs, Message{Role: RoleUser, Text: user, At: m.at})
+		if strings.TrimSpace(m.text[mUser]) != "" {
+			msgs = append(msgs, Message{Role: RoleUser, Text: m.text[mUser], At: m.at})
 		}
 		if strings.TrimSpace(m.text[mBot]) != "" {
 			msgs = append(msgs, Message{Role: RoleAssistant, Text: m.text[mBot], At: m.at})
@@ -166,95 +127,16 @@ func (m *msgAcc) appendTo(msgs []Message) []Message {
 	return append(msgs, Message{Role: roleOf(m.text[mRole]), Text: m.text[mContent], At: m.at})
 }
 
-// roleOf normalises a sender name. Stammer calls its chatbots "AI agents",
-// so "agent" is the assistant; "system", human operators and unknown names
-// are RoleOther.
+// roleOf normalises a sender name: the chat roles user and assistant, and
+// Stammer's own words for its side (its chatbots are "AI agents"); "system"
+// and unknown names are RoleOther.
 func roleOf(s string) Role {
 	var nb [32]byte
 	switch string(normKey(nb[:0], []byte(s))) {
-	case "user", "human", "customer", "client", "visitor", "enduser", "guest", "lead", "contact":
+	case "user", "human":
 		return RoleUser
-	case "assistant", "bot", "ai", "chatbot", "agent", "aiagent", "model", "aimessage":
+	case "assistant", "bot", "ai", "agent", "aiagent":
 		return RoleAssistant
 	}
 	return RoleOther
-}
-
-// text reads a message text: a string, an array of parts (strings or
-// {"type":"text","text":…} objects, joined with newlines), or an object with
-// a text, content or value string. present is false for null and for
-// values with no text at all.
-func (d *decoder) text() (s string, present bool, err error) {
-	k, err := d.lx.Next()
-	if err != nil {
-		return "", false, err
-	}
-	switch k {
-	case jsonlex.String:
-		return string(d.lx.Val), true, nil
-	case jsonlex.Object:
-		return d.partObject()
-	case jsonlex.Array:
-	default:
-		return "", false, nil // numbers, booleans, null: no text
-	}
-	var parts []string
-	for d.lx.More() {
-		k, err := d.lx.Next()
-		if err != nil {
-			return "", false, err
-		}
-		switch k {
-		case jsonlex.String:
-			parts = append(parts, string(d.lx.Val))
-		case jsonlex.Object:
-			s, ok, err := d.partObject()
-			if err != nil {
-				return "", false, err
-			}
-			if ok {
-				parts = append(parts, s)
-			}
-		default:
-			if err := d.lx.Finish(k); err != nil {
-				return "", false, err
-			}
-		}
-	}
-	if _, err := d.lx.Next(); err != nil {
-		return "", false, err
-	}
-	return strings.Join(parts, "\n"), len(parts) > 0, nil
-}
-
-// partObject reads a content part whose "{" has been read and returns its
-// first text, content or value string; parts without text (images, tool
-// calls) give ok false.
-func (d *decoder) partObject() (s string, ok bool, err error) {
-	for d.lx.More() {
-		kb, err := d.lx.Key()
-		if err != nil {
-			return "", false, err
-		}
-		var nb [32]byte
-		switch string(normKey(nb[:0], kb)) {
-		case "text", "content", "value":
-			k, err := d.lx.Next()
-			if err != nil {
-				return "", false, err
-			}
-			if k == jsonlex.String && !ok {
-				s, ok = string(d.lx.Val), true
-			}
-			if err := d.lx.Finish(k); err != nil {
-				return "", false, err
-			}
-		default:
-			if err := d.lx.SkipValue(); err != nil {
-				return "", false, err
-			}
-		}
-	}
-	_, err = d.lx.Next()
-	return s, ok, err
 }

@@ -65,12 +65,11 @@ const (
 	// "messages": [{"role": "user"|"assistant", "content", "timestamp"}]: a
 	// turn becomes two messages, and an unanswered turn only the user's.
 	StyleRoles
-	// StyleAlt uses alternative names everywhere, to exercise tolerant
-	// decoding: "conversation_id" as a string ("4812"), "chatbot" (the id),
-	// "user_id", "platform", "deleted" (not "is_active"), "created"/"updated"
-	// as epoch seconds, and "chat_history": [{"sender": "user"|"bot",
-	// "text", "time" (epoch seconds)}]. Only id, uuid and chatbot_uuid keep
-	// their names.
+	// StyleAlt uses the variants stammer-api-notes.md gives evidence for,
+	// to exercise tolerant decoding: "conversation_number" as a string
+	// ("4812": Stammer sends decimals as strings), "chatbot" (the id),
+	// "deleted" (not "is_active"), and "created_at"/"updated_at" and each
+	// turn's "created_at" as epoch seconds (older data).
 	StyleAlt
 )
 
@@ -207,42 +206,38 @@ func appendConversation(b []byte, c *Conversation, st Style) []byte {
 	b = append(b, `,"uuid":`...)
 	b = appendString(b, c.UUID)
 	if st == StyleAlt {
-		b = append(b, `,"conversation_id":"`...)
+		b = append(b, `,"conversation_number":"`...)
 		b = strconv.AppendInt(b, c.Number, 10)
 		b = append(b, `","chatbot":`...)
 		b = strconv.AppendInt(b, c.ChatbotID, 10)
 		b = append(b, `,"chatbot_uuid":`...)
 		b = appendString(b, c.ChatbotUUID)
-		b = append(b, `,"user_id":`...)
+		b = append(b, `,"user_key":`...)
 		b = appendString(b, c.UserKey)
-		b = append(b, `,"platform":`...)
+		b = append(b, `,"source_platform":`...)
 		b = appendString(b, c.Platform)
 		b = append(b, `,"deleted":`...)
 		b = strconv.AppendBool(b, c.Deleted)
-		b = append(b, `,"created":`...)
+		b = append(b, `,"created_at":`...)
 		b = strconv.AppendInt(b, c.CreatedAt.Unix(), 10)
-		b = append(b, `,"updated":`...)
+		b = append(b, `,"updated_at":`...)
 		b = strconv.AppendInt(b, c.UpdatedAt.Unix(), 10)
-		b = append(b, `,"chat_history":[`...)
-		first := true
-		msg := func(sender, text string, at time.Time) {
-			if !first {
+		b = append(b, `,"messages":[`...)
+		for i, t := range c.Turns {
+			if i > 0 {
 				b = append(b, ',')
 			}
-			first = false
-			b = append(b, `{"sender":"`...)
-			b = append(b, sender...)
-			b = append(b, `","text":`...)
-			b = appendString(b, text)
-			b = append(b, `,"time":`...)
-			b = strconv.AppendInt(b, at.Unix(), 10)
-			b = append(b, '}')
-		}
-		for _, t := range c.Turns {
-			msg("user", t.Query, t.At)
-			if t.Answer != "" {
-				msg("bot", t.Answer, t.At)
+			b = append(b, `{"query":`...)
+			b = appendString(b, t.Query)
+			b = append(b, `,"answer":`...)
+			if t.Answer == "" {
+				b = append(b, "null"...)
+			} else {
+				b = appendString(b, t.Answer)
 			}
+			b = append(b, `,"created_at":`...)
+			b = strconv.AppendInt(b, t.At.Unix(), 10)
+			b = append(b, '}')
 		}
 		return append(b, `]}`...)
 	}

@@ -575,23 +575,23 @@ func checkStyle(t *testing.T, st stammertest.Style, m map[string]any, c stammert
 			}
 		}
 	case stammertest.StyleAlt:
-		if m["conversation_id"] != fmt.Sprint(c.Number) || m["chatbot"] != float64(c.ChatbotID) ||
-			m["platform"] != c.Platform || m["deleted"] != c.Deleted || m["user_id"] != c.UserKey ||
-			m["created"] != float64(c.CreatedAt.Unix()) || m["updated"] != float64(c.UpdatedAt.Unix()) {
+		if m["conversation_number"] != fmt.Sprint(c.Number) || m["chatbot"] != float64(c.ChatbotID) ||
+			m["source_platform"] != c.Platform || m["deleted"] != c.Deleted || m["user_key"] != c.UserKey ||
+			m["created_at"] != float64(c.CreatedAt.Unix()) || m["updated_at"] != float64(c.UpdatedAt.Unix()) {
 			t.Fatalf("alt fields differ from fixture %d: %v", c.ID, m)
 		}
-		for _, k := range []string{"conversation_number", "source_platform", "is_active", "created_at", "messages", "user_key", "chatbot_id"} {
+		for _, k := range []string{"is_active", "chatbot_id"} {
 			if _, ok := m[k]; ok {
 				t.Fatalf("alt style has %q", k)
 			}
 		}
-		msgs := m["chat_history"].([]any)
-		if len(msgs) != len(c.Turns)+answered {
-			t.Fatalf("%d chat_history items, want %d", len(msgs), len(c.Turns)+answered)
+		msgs := m["messages"].([]any)
+		if len(msgs) != len(c.Turns) {
+			t.Fatalf("%d messages, want %d turns", len(msgs), len(c.Turns))
 		}
 		first := msgs[0].(map[string]any)
-		if first["sender"] != "user" || first["text"] != c.Turns[0].Query || first["time"] != float64(c.Turns[0].At.Unix()) {
-			t.Fatalf("first chat_history item %v", first)
+		if first["query"] != c.Turns[0].Query || first["created_at"] != float64(c.Turns[0].At.Unix()) {
+			t.Fatalf("first turn %v", first)
 		}
 	}
 }
@@ -626,7 +626,7 @@ func TestRetrieve(t *testing.T) {
 	var alt struct {
 		Data map[string]any `json:"data"`
 	}
-	if err := json.Unmarshal(r.body, &alt); err != nil || alt.Data["conversation_id"] != fmt.Sprint(deleted.Number) {
+	if err := json.Unmarshal(r.body, &alt); err != nil || alt.Data["conversation_number"] != fmt.Sprint(deleted.Number) {
 		t.Errorf("alt style not honoured: %v %.200s", err, r.body)
 	}
 
