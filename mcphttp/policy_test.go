@@ -585,3 +585,38 @@ func TestOAuthSubjectCannotPassForTheStaticToken(t *testing.T) {
 		t.Errorf("an OAuth token with sub %q read with the static token's scope (%d upstream requests): %.600s", auth.StaticSubject, len(fake.Requests()), text)
 	}
 }
+
+// TestPolicyUUIDsAreNoOracle: a user limited to some chatbots who asks for
+// a conversation by uuid gets the same answer whether the uuid is another
+// chatbot's conversation or none at all, so a leaked uuid cannot be
+// confirmed.
+func TestPolicyUUIDsAreNoOracle(t *testing.T) {
+	fake := stammertest.NewServer(t)
+	is := newTestIssuer(t)
+	path := filepath.Join(t.TempDir(), "policy.json")
+	if err := os.WriteFile(path, []byte(fmt.Sprintf(`{"rules": [{"subject": "u-ana", "chatbots": [%d]}]}`, stammertest.ClinicBotID)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	store, err := policy.NewStore(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	url, resource := policyReplica(t, fake, is, store, io.Discard)
+	c := is.claims(resource)
+	c["sub"] = "u-ana"
+	ana := connectAs(t, url, is.sign(c))
+	var theirs string
+	for _, f := range stammertest.Fixtures() {
+		if f.ChatbotID != stammertest.ClinicBotID {
+			theirs = f.UUID
+			break
+		}
+	}
+	const none = "0b9e6c1e-5a4e-4c3e-9f1e-2d3c4b5a6978"
+	other, isErr1 := ana.call("get_conversation", map[string]any{"uuid": theirs})
+	missing, isErr2 := ana.call("get_conversation", map[string]any{"uuid": none})
+	if !isErr1 || !isErr2 || strings.ReplaceAll(other, theirs, "UUID") != strings.ReplaceAll(missing, none, "UUID") {
+		t.Errorf("another chatbot's conversation and a missing one are told apart:\n%s\n%s", other, missing)
+	}
+}
+

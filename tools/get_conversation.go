@@ -3,7 +3,9 @@ package tools
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -113,8 +115,14 @@ func find(ctx context.Context, c *stammer.Client, f *fetcher, p GetConversationP
 				conv, err = c.GetConversation(ctx, p.UUID)
 			}
 		}
-		if err == nil && !scope.Allows(conv.ChatbotID, conv.ChatbotUUID) {
-			denied(ctx, nil)
+		var apiErr *stammer.APIError
+		missing := errors.As(err, &apiErr) && apiErr.Status == http.StatusNotFound
+		if err == nil && !scope.Allows(conv.ChatbotID, conv.ChatbotUUID) || missing && !scope.IsAll() {
+			// A uuid that exists nowhere and one of another chatbot get
+			// the same answer: the caller learns nothing of the others.
+			if !missing {
+				denied(ctx, nil)
+			}
 			return nil, answerErrorf("No conversation with uuid %s among the chatbots you may read (%s).", p.UUID, scope.Describe())
 		}
 		return conv, err
