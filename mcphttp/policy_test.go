@@ -619,4 +619,3 @@ func TestPolicyUUIDsAreNoOracle(t *testing.T) {
 		t.Errorf("another chatbot's conversation and a missing one are told apart:\n%s\n%s", other, missing)
 	}
 }
-
