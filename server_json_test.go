@@ -377,4 +377,21 @@ func TestEverySettingIsDocumented(t *testing.T) {
 			t.Errorf("README's configuration table lists %s, which config.go never reads", name)
 		}
 	}
+	// And every flag -h lists is a row of the table.
+	_, flags, ok := strings.Cut(string(help), "\nFlags:\n")
+	if !ok {
+		t.Fatalf("-h lists no flags:\n%s", help)
+	}
+	readme, _ := os.ReadFile("README.md")
+	_, section, _ := strings.Cut(string(readme), "\n## Configuration\n")
+	n := 0
+	for _, m := range regexp.MustCompile(`(?m)^  -([a-z-]+)`).FindAllStringSubmatch(flags, -1) {
+		n++
+		if !regexp.MustCompile("(?m)^\\| `--" + m[1] + "[ `]").MatchString(section) {
+			t.Errorf("-h lists the flag --%s, but README's configuration table does not", m[1])
+		}
+	}
+	if n < 5 {
+		t.Errorf("found %d flags in -h", n)
+	}
 }
