@@ -366,8 +366,13 @@ func TestReadmePolicySnippet(t *testing.T) {
 	if !staff.Allows(42, "") || !staff.Allows(0, "5F88E692-EDE2-4241-91BB-2DAE22A2535C") || staff.Allows(17, "") {
 		t.Errorf("the group's scope: %s", staff.Describe())
 	}
-	if !p.ScopeFor(auth.Identity{Subject: auth.StaticSubject}).IsAll() || !p.ScopeFor(auth.Identity{Subject: "auth0|6650a1f2c9"}).IsAll() {
+	if !p.ScopeFor(auth.Identity{Subject: auth.StaticSubject, Method: "token"}).IsAll() || !p.ScopeFor(auth.Identity{Subject: "auth0|6650a1f2c9"}).IsAll() {
 		t.Error("the wildcard rules do not give every chatbot")
+	}
+	// "Callers with the static MCP_HTTP_TOKEN are the subject mcp-http-token":
+	// only they, not an OAuth token whose sub is that string.
+	if !p.ScopeFor(auth.Identity{Subject: auth.StaticSubject, Method: "oauth"}).IsEmpty() {
+		t.Error("an OAuth token whose sub is mcp-http-token gets the static token's chatbots")
 	}
 	if !p.ScopeFor(auth.Identity{Subject: "someone"}).IsEmpty() {
 		t.Error("a user in no rule reads something")
