@@ -619,3 +619,45 @@ func TestPolicyUUIDsAreNoOracle(t *testing.T) {
 		t.Errorf("another chatbot's conversation and a missing one are told apart:\n%s\n%s", other, missing)
 	}
 }
+
+// TestPolicyListingAChatbotTwiceCountsItOnce: docs/security.md advises
+// listing a chatbot by its id and its uuid when users use both. A call
+// without a chatbot then asks for each form; a conversation must still be
+// counted once.
+func TestPolicyListingAChatbotTwiceCountsItOnce(t *testing.T) {
+	fake := stammertest.NewServer(t)
+	is := newTestIssuer(t)
+	var clinic stammertest.Chatbot
+	for _, b := range stammertest.Chatbots() {
+		if b.ID == stammertest.ClinicBotID {
+			clinic = b
+		}
+	}
+	path := filepath.Join(t.TempDir(), "policy.json")
+	if err := os.WriteFile(path, []byte(fmt.Sprintf(`{"rules": [{"subject": "u-ana", "chatbots": [%d, %q]}]}`, clinic.ID, clinic.UUID)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	store, err := policy.NewStore(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	url, resource := policyReplica(t, fake, is, store, io.Discard)
+	c := is.claims(resource)
+	c["sub"] = "u-ana"
+	ana := connectAs(t, url, is.sign(c))
+	live := 0
+	for _, f := range stammertest.Fixtures() {
+		if f.ChatbotID == clinic.ID && !f.Deleted {
+			live++
+		}
+	}
+	for _, tool := range []string{"list_conversations", "conversation_insights"} {
+		text, isErr := ana.call(tool, map[string]any{"onlyDeletedConversations": false, "limit": 100})
+		if tool == "conversation_insights" {
+			text, isErr = ana.call(tool, map[string]any{"onlyDeletedConversations": false})
+		}
+		if isErr || !strings.Contains(text, fmt.Sprintf("%d conversations", live)) {
+			t.Errorf("%s: want %d conversations (the clinic's live ones, once each): %.600s", tool, live, text)
+		}
+	}
+}

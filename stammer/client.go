@@ -400,6 +400,15 @@ func keyOf(c *Conversation) (convKey, bool) {
 	return convKey{id: c.ID}, c.ID != 0
 }
 
+// Seen remembers conversations by uuid, else id, so that answers to
+// several queries can be joined without counting one conversation twice
+// (a policy may list one chatbot by its id and by its uuid).
+type Seen map[convKey]struct{}
+
+// Fresh returns the conversations of cs not seen before, and how many
+// were dropped as repeats.
+func (s Seen) Fresh(cs []Conversation) ([]Conversation, int) { return dedupe(cs, s) }
+
 // dedupe drops the conversations of a later page already in keys (offset
 // paging repeats one when new conversations arrive during the walk) and
 // adds the rest to keys.

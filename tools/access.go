@@ -178,9 +178,12 @@ func oneChatbot(res *stammer.ListResult) bool {
 func merge(parts []fetched) fetched {
 	res := &stammer.ListResult{}
 	out := fetched{res: res, cached: true}
+	seen, repeats := stammer.Seen{}, 0
 	for i, p := range parts {
 		r := p.res
-		res.Conversations = append(res.Conversations, r.Conversations...)
+		fresh, dups := seen.Fresh(r.Conversations)
+		res.Conversations = append(res.Conversations, fresh...)
+		repeats += dups
 		if i == 0 {
 			res.Count, res.Shape, out.at = r.Count, r.Shape, p.at
 		} else if res.Count >= 0 && r.Count >= 0 {
@@ -201,6 +204,15 @@ func merge(parts []fetched) fetched {
 			out.at = p.at // the oldest part says how fresh the whole is
 		}
 		out.cached = out.cached && p.cached
+	}
+	if repeats > 0 {
+		// One conversation came in two parts (a chatbot the scope lists by
+		// id and by uuid): the sum of the API's totals counts it twice.
+		if res.Count >= 0 && res.Truncated == "" {
+			res.Count -= repeats
+		} else {
+			res.Count = -1
+		}
 	}
 	slices.SortStableFunc(res.Conversations, func(a, b stammer.Conversation) int { return b.CreatedAt.Compare(a.CreatedAt) })
 	return out
