@@ -191,6 +191,18 @@ func TestReplicasShareOneUpstreamRequest(t *testing.T) {
 	if !fake.WaitRequests(before+1, 20*time.Second) {
 		t.Fatal("the rate-limited request never arrived")
 	}
+	// The fake records a request as it arrives, before the replica has
+	// read the 429 and shared it: a call sent in that gap cannot know, on
+	// any replica. Send the other query once the Retry-After is shared.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		keys, err := redis.Command("KEYS", "stammer-mcp:1:b:*")
+		if err == nil && keys != "*0" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the replica sent 429 never shared its Retry-After (KEYS answered %q, %v)", keys, err)
+		}
+	}
 	call("list_conversations", `{"onlyDeletedConversations":false,"startDate":"2026-05-01","limit":5}`)
 	if err := <-limited; err != nil {
 		t.Errorf("the call that was sent 429 with Retry-After 2 failed: %v", err)
