@@ -43,7 +43,8 @@ func (b BaseURL) endpointURL(path string) string {
 // ("https://app.agency.example/pt", "/pt/", "/pt-br"); without one the
 // prefix is "en". A pasted endpoint URL such as
 // "https://app.agency.example/pt/chatbot/api/v1/conversations/" is reduced
-// to its root and prefix, since people copy URLs from the docs.
+// to its root and prefix, since people copy URLs from the docs. A bare
+// domain means https.
 //
 // It refuses what could send the token somewhere unintended or hide a typo:
 // other paths, a query or fragment, credentials in the URL, a missing host,
@@ -53,6 +54,13 @@ func ParseBaseURL(raw string) (BaseURL, error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
 		raw = DefaultBaseURL
+	}
+	if !strings.Contains(raw, "://") && !strings.HasPrefix(raw, "/") {
+		// A bare domain ("app.agency.example"), as people type it into the
+		// bundle's settings form in Claude Desktop, where a refusal shows
+		// only as a disconnected extension: https is the one scheme that
+		// can be meant, and the checks below still apply.
+		raw = "https://" + raw
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
