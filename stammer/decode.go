@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unsafe"
 
+	"github.com/stammer-mcp/stammer-mcp/inert"
 	"github.com/stammer-mcp/stammer-mcp/jsonlex"
 )
 
@@ -338,7 +339,7 @@ func (k keyList) String() string {
 // apiWords builds the tail of a "no list found" message from an error or
 // detail string a 2xx body carried, so the API's own explanation survives.
 func apiWords(s string) string {
-	if s = sanitizeMessage(s); s != "" {
+	if s = inert.Message(s); s != "" {
 		return ": " + strconv.Quote(s)
 	}
 	return ""
@@ -477,7 +478,7 @@ func (d *decoder) meta(res *ListResult, key string, errTxt *string) error {
 		}
 	case "message":
 		if k == jsonlex.String && res.Message == "" {
-			res.Message = sanitizeMessage(string(v.b))
+			res.Message = inert.Message(string(v.b))
 		}
 	case "error", "detail":
 		if k == jsonlex.String && *errTxt == "" {

@@ -11,8 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
+	"github.com/stammer-mcp/stammer-mcp/inert"
 	"github.com/stammer-mcp/stammer-mcp/jsonlex"
 )
 
@@ -138,10 +138,6 @@ func (e *requestError) Timeout() bool {
 	return false
 }
 
-// maxMessageRunes caps a message taken from a response, so that a verbose
-// or hostile server cannot fill a model's context through an error.
-const maxMessageRunes = 300
-
 // maxErrorBody is how much of an error response is read: enough for any
 // real JSON error, small enough that an error page costs nothing.
 const maxErrorBody = 64 << 10
@@ -163,10 +159,10 @@ func errorMessage(status int, contentType string, body []byte) string {
 	}
 	if body[0] == '{' || body[0] == '[' || body[0] == '"' {
 		if w, ok := jsonWords(body); ok {
-			return cmp.Or(sanitizeMessage(w), statusText(status))
+			return cmp.Or(inert.Message(w), statusText(status))
 		}
 	}
-	if m := sanitizeMessage(string(body)); m != "" {
+	if m := inert.Message(string(body)); m != "" {
 		return m
 	}
 	return statusText(status)
@@ -256,53 +252,6 @@ func words(lx *jsonlex.Lexer, k jsonlex.Kind) (string, error) {
 		sep = " "
 	}
 	return strings.Join(parts, sep), nil
-}
-
-// sanitizeMessage makes text from a response safe to show: valid UTF-8, no
-// control or bidirectional-override characters, whitespace collapsed, at
-// most maxMessageRunes runes (an ellipsis marks a cut).
-func sanitizeMessage(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	var b strings.Builder
-	b.Grow(min(len(s), maxMessageRunes*4))
-	n := 0
-	space := false
-	for _, r := range s {
-		switch {
-		case isInvisible(r):
-			continue // zero-width and bidi controls vanish
-		case unicode.IsSpace(r) || unicode.IsControl(r):
-			space = b.Len() > 0
-			continue
-		}
-		need := 1
-		if space {
-			need++
-		}
-		if n+need > maxMessageRunes {
-			b.WriteString("…")
-			return b.String()
-		}
-		if space {
-			b.WriteByte(' ')
-			n++
-			space = false
-		}
-		b.WriteRune(r)
-		n++
-	}
-	return b.String()
-}
-
-// isInvisible reports format characters that can reorder or hide text
-// (bidirectional overrides, zero-width characters, the BOM).
-func isInvisible(r rune) bool {
-	switch {
-	case r >= 0x200B && r <= 0x200F, r >= 0x202A && r <= 0x202E,
-		r >= 0x2060 && r <= 0x2069, r == 0xFEFF, r == 0x061C:
-		return true
-	}
-	return false
 }
 
 // formatSize renders a byte count as people configure it ("256 MiB").

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/stammer-mcp/stammer-mcp/inert"
 )
 
 func TestErrorMessage(t *testing.T) {
@@ -60,31 +62,11 @@ func TestErrorMessageIsCapped(t *testing.T) {
 	long := strings.Repeat("word ", 1000)
 	for _, body := range []string{`{"message": "` + long + `"}`, long, `{"field": ["` + long + `"]}`} {
 		got := errorMessage(400, "", []byte(body))
-		if n := utf8.RuneCountInString(got); n > maxMessageRunes+1 {
-			t.Errorf("message has %d runes, want at most %d", n, maxMessageRunes+1)
+		if n := utf8.RuneCountInString(got); n > inert.MessageRunes+1 {
+			t.Errorf("message has %d runes, want at most %d", n, inert.MessageRunes+1)
 		}
 		if !strings.HasSuffix(got, "…") {
 			t.Errorf("cut message should end with an ellipsis: %q", got[len(got)-10:])
-		}
-	}
-}
-
-func TestSanitizeMessage(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"", ""},
-		{"  plain  ", "plain"},
-		{"a\r\nb\tc", "a b c"},
-		{"\x1b[2Jclear", "[2Jclear"},
-		{"zero\u200bwidth", "zerowidth"},
-		{"bidi\u202eevil\u202c", "bidievil"},
-		{"\ufeffbom", "bom"},
-		{"c1\u0085ctl", "c1 ctl"},
-		{"bad\xffbyte", "bad\uFFFDbyte"},
-		{"emoji 😀 ok", "emoji 😀 ok"},
-	}
-	for _, tt := range tests {
-		if got := sanitizeMessage(tt.in); got != tt.want {
-			t.Errorf("sanitizeMessage(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

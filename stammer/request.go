@@ -14,6 +14,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/stammer-mcp/stammer-mcp/inert"
 )
 
 // One GET of the API: redirects kept on the configured origin, retries
@@ -249,7 +251,7 @@ func (c *Client) transportError(ctx context.Context, err error, during string) e
 		// "connection reset by peer", without "read tcp 127.0.0.1:…->…:".
 		detail = errno.Error()
 	}
-	detail = sanitizeMessage(c.red.Redact(detail))
+	detail = inert.Message(c.red.Redact(detail))
 	dropped := droppedConnection(err)
 	if during != "" {
 		return &requestError{msg: fmt.Sprintf("the connection to the Stammer API at %s broke%s: %s", host, during, detail), errs: []error{err}, dropped: dropped}

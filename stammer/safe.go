@@ -3,8 +3,8 @@ package stammer
 import (
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/stammer-mcp/stammer-mcp/inert"
 	"github.com/stammer-mcp/stammer-mcp/redact"
 )
 
@@ -14,11 +14,6 @@ import (
 // it: a field with a fixed form is checked against it, any other is cleaned
 // like an error message. Message text stays as the API sent it; the tools
 // clean and quote it where they show it, cut to their budget.
-
-// maxFieldRunes caps a cleaned identifier (a user key, an unknown
-// platform): long enough for any real one, short enough that a field cannot
-// carry a paragraph of instructions.
-const maxFieldRunes = 64
 
 // knownPlatforms maps each documented source platform, lower-cased, to
 // itself as the API spells it.
@@ -62,7 +57,7 @@ func (f *fieldCleaner) conversation(c *Conversation) {
 		c.Platform = f.platform(c.Platform)
 	}
 	if c.UserKey != "" {
-		c.UserKey = cleanField(c.UserKey)
+		c.UserKey = inert.Field(c.UserKey)
 	}
 	for i := range c.Messages {
 		c.Messages[i].Text = f.red.Redact(c.Messages[i].Text)
@@ -78,7 +73,7 @@ func (f *fieldCleaner) platform(p string) string {
 	if out, ok := f.platforms[p]; ok {
 		return out
 	}
-	out := "unknown " + strconv.Quote(cleanField(p))
+	out := "unknown " + strconv.Quote(inert.Field(p))
 	if known, ok := knownPlatforms[strings.ToLower(strings.TrimSpace(p))]; ok {
 		out = known
 	}
@@ -87,64 +82,4 @@ func (f *fieldCleaner) platform(p string) string {
 	}
 	f.platforms[p] = out
 	return out
-}
-
-// cleanField removes ANSI escape sequences, control, bidirectional and
-// zero-width characters, collapses white space and cuts to maxFieldRunes.
-func cleanField(s string) string {
-	s = sanitizeMessage(stripEscapes(s))
-	if utf8.RuneCountInString(s) <= maxFieldRunes {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:maxFieldRunes-1]) + "…"
-}
-
-// stripEscapes drops whole ANSI escape sequences (see EscapeLen), so
-// that no "[31m" is left behind when the ESC itself is removed.
-func stripEscapes(s string) string {
-	i := strings.IndexByte(s, 0x1b)
-	if i < 0 {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for i >= 0 {
-		b.WriteString(s[:i])
-		s = s[i+EscapeLen(s[i:]):]
-		i = strings.IndexByte(s, 0x1b)
-	}
-	b.WriteString(s)
-	return b.String()
-}
-
-// EscapeLen returns the length of the escape sequence at the start of s
-// (which begins with ESC): CSI "ESC [ ... final", OSC "ESC ] ... BEL|ST",
-// or a two-byte escape. Text from the API is cleaned of whole sequences,
-// here and in the tools, not just of the ESC byte.
-func EscapeLen(s string) int {
-	if len(s) < 2 {
-		return len(s)
-	}
-	switch s[1] {
-	case '[':
-		for j := 2; j < len(s); j++ {
-			if c := s[j]; c >= 0x40 && c <= 0x7e {
-				return j + 1
-			}
-		}
-		return len(s)
-	case ']':
-		for j := 2; j < len(s); j++ {
-			if s[j] == 0x07 {
-				return j + 1
-			}
-			if s[j] == 0x1b && j+1 < len(s) && s[j+1] == '\\' {
-				return j + 2
-			}
-		}
-		return len(s)
-	default:
-		return 2
-	}
 }

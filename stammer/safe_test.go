@@ -3,8 +3,10 @@ package stammer
 import (
 	"bytes"
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/stammer-mcp/stammer-mcp/inert"
 	"github.com/stammer-mcp/stammer-mcp/redact"
 	"github.com/stammer-mcp/stammer-mcp/stammer/stammertest"
 )
@@ -26,12 +28,9 @@ func TestFieldCleaner(t *testing.T) {
 			t.Errorf("platform(%q) = %q, want %q", in, got, out)
 		}
 	}
-	long := make([]byte, 500)
-	for i := range long {
-		long[i] = 'k'
-	}
-	if got := cleanField(string(long)); len([]rune(got)) != maxFieldRunes {
-		t.Errorf("a long key is cut to %d runes", len([]rune(got)))
+	c = Conversation{UserKey: strings.Repeat("k", 500)}
+	if f.conversation(&c); len([]rune(c.UserKey)) != inert.FieldRunes {
+		t.Errorf("a long key is cut to %d runes", len([]rune(c.UserKey)))
 	}
 }
 

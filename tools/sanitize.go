@@ -4,7 +4,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/stammer-mcp/stammer-mcp/stammer"
+	"github.com/stammer-mcp/stammer-mcp/inert"
 )
 
 // clean turns untrusted conversation text into a short, inert string for
@@ -32,7 +32,7 @@ func cleanCut(s string, max int) (string, bool) {
 	for i := 0; i < len(s) && len(out) <= max; {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == 0x1b { // ESC: drop a whole CSI/OSC sequence, not just the byte
-			i += stammer.EscapeLen(s[i:])
+			i += inert.EscapeLen(s[i:])
 			continue
 		}
 		i += size
