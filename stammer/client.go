@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stammer-mcp/stammer-mcp/gate"
 	"github.com/stammer-mcp/stammer-mcp/redact"
 )
 
@@ -120,7 +121,7 @@ type Client struct {
 	red    *redact.Redactor
 	onWait func(time.Duration)
 	// lim holds the bounds shared by every call of this client.
-	lim *limits
+	lim *gate.Gate
 }
 
 // New validates cfg and returns a Client. Its errors are for the person
@@ -170,7 +171,7 @@ func New(cfg Config) (*Client, error) {
 	if budget <= 0 {
 		budget = DefaultMaxInFlightBytes
 	}
-	c.lim = newLimits(conc, max(budget, c.maxBody))
+	c.lim = gate.New(conc, max(budget, c.maxBody))
 	if strings.ContainsFunc(c.userAgent, func(r rune) bool { return r < ' ' || r == 0x7f }) {
 		return nil, errors.New("stammer: Config.UserAgent contains control characters")
 	}
@@ -253,9 +254,12 @@ var errCallTimeout = errors.New("stammer: call timeout")
 // share of the process-wide limits until done.
 func (c *Client) start(ctx context.Context) (context.Context, func(), error) {
 	ctx, cancel := context.WithTimeoutCause(ctx, c.timeout, errCallTimeout)
-	release, err := c.lim.acquire(ctx)
+	release, err := c.lim.Acquire(ctx)
 	if err != nil {
 		cancel()
+		if errors.Is(err, context.DeadlineExceeded) { // the call's time ran out while it waited
+			err = &BusyError{Limit: int64(c.lim.Turns())}
+		}
 		return nil, nil, err
 	}
 	return ctx, func() { release(); cancel() }, nil

@@ -64,7 +64,7 @@ func TestInFlightBudgetIsShared(t *testing.T) {
 		t.Fatal(err)
 	}
 	var released atomic.Int32
-	c.lim.release = func() { released.Add(1) }
+	c.lim.Release = func() { released.Add(1) }
 	var wg sync.WaitGroup
 	errs := make([]error, 4)
 	for i := range errs {
@@ -89,7 +89,7 @@ func TestInFlightBudgetIsShared(t *testing.T) {
 	if busy == 0 {
 		t.Error("four calls of 6 MiB each never met the shared 8 MiB budget")
 	}
-	if n := c.lim.inFlight.Load(); n != 0 {
+	if n := c.lim.InFlight(); n != 0 {
 		t.Errorf("%d bytes still counted in flight after every call ended", n)
 	}
 	time.Sleep(50 * time.Millisecond)

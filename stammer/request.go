@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/stammer-mcp/stammer-mcp/gate"
 	"github.com/stammer-mcp/stammer-mcp/inert"
 )
 
@@ -185,14 +186,14 @@ func (c *Client) attempt(ctx context.Context, rawURL string, limit int64, decode
 	if resp.ContentLength > limit {
 		return resp.StatusCode, 0, &BodyTooLargeError{Limit: c.maxBody}
 	}
-	body, done := c.lim.body(resp.Body)
+	body, done := c.lim.Body(resp.Body)
 	defer done()
 	n, err := decode(body, limit)
 	if err == nil {
 		return resp.StatusCode, n, nil
 	}
-	if errors.Is(err, errInFlight) {
-		return resp.StatusCode, n, &BusyError{InFlight: true, Limit: c.lim.budget}
+	if errors.Is(err, gate.ErrInFlight) {
+		return resp.StatusCode, n, &BusyError{InFlight: true, Limit: c.lim.Budget()}
 	}
 	var (
 		de *DecodeError

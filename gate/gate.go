@@ -1,0 +1,114 @@
+// Package gate holds the bounds that every call of a process shares when
+// it talks to an upstream API: how many calls may talk to it at once, and
+// how many answer bytes may be read at once by all of them together. The
+// body cap of one call is per call; six calls each at the cap would need
+// six times the memory, so the Stammer client passes its calls through one
+// Gate.
+package gate
+
+import (
+	"context"
+	"errors"
+	"io"
+	"runtime/debug"
+	"sync/atomic"
+)
+
+// burstBytes is how large a burst of reading must have been for the memory
+// it left behind to be handed back to the system at once when it ends.
+const burstBytes = 64 << 20
+
+// ErrInFlight is what a budgeted body's reader returns when the byte budget
+// is spent.
+var ErrInFlight = errors.New("gate: in-flight byte budget spent")
+
+// Gate is the process-wide bounds: turns to talk to the API, and the bytes
+// being read at once.
+type Gate struct {
+	slots    chan struct{}
+	budget   int64
+	inFlight atomic.Int64
+	peak     atomic.Int64 // largest inFlight since it was last zero
+	burst    int64        // a peak from which the memory is released at once
+	// Release hands memory back to the system after a burst
+	// (debug.FreeOSMemory); tests replace it before the first call.
+	Release func()
+}
+
+// New returns a Gate of maxConcurrent turns and a budget of bytes.
+func New(maxConcurrent int, budget int64) *Gate {
+	return &Gate{slots: make(chan struct{}, maxConcurrent), budget: budget,
+		burst: min(burstBytes, budget/2), Release: debug.FreeOSMemory}
+}
+
+// Turns is how many calls may talk to the API at once.
+func (g *Gate) Turns() int { return cap(g.slots) }
+
+// Budget is how many answer bytes may be read at once.
+func (g *Gate) Budget() int64 { return g.budget }
+
+// InFlight is how many answer bytes are being read now.
+func (g *Gate) InFlight() int64 { return g.inFlight.Load() }
+
+// Acquire waits for a turn to talk to the API, or for ctx to end (then it
+// returns ctx.Err()): a cancelled call that was still waiting makes no
+// request at all. The returned func gives the turn back.
+func (g *Gate) Acquire(ctx context.Context) (func(), error) {
+	select {
+	case g.slots <- struct{}{}:
+		return func() { <-g.slots }, nil
+	default:
+	}
+	select {
+	case g.slots <- struct{}{}:
+		return func() { <-g.slots }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// Body wraps a response body so that its bytes count against the budget
+// while it is read (past the budget its reads fail with ErrInFlight); done
+// returns them when the attempt is over.
+func (g *Gate) Body(r io.Reader) (_ io.Reader, done func()) {
+	b := &budgetReader{r: r, g: g}
+	return b, b.done
+}
+
+// budgetReader charges what it reads to the shared budget.
+type budgetReader struct {
+	r io.Reader
+	g *Gate
+	n int64
+}
+
+func (b *budgetReader) Read(p []byte) (int, error) {
+	if b.g.inFlight.Load() > b.g.budget {
+		return 0, ErrInFlight
+	}
+	k, err := b.r.Read(p)
+	if k > 0 {
+		b.n += int64(k)
+		now := b.g.inFlight.Add(int64(k))
+		for p := b.g.peak.Load(); now > p && !b.g.peak.CompareAndSwap(p, now); p = b.g.peak.Load() {
+		}
+		if now > b.g.budget {
+			return k, ErrInFlight
+		}
+	}
+	return k, err
+}
+
+// done returns the bytes read to the budget. When nothing is being read
+// any more after a burst, the memory the burst left is handed back to the
+// system at once rather than minutes later.
+func (b *budgetReader) done() {
+	if b.n == 0 {
+		return
+	}
+	now := b.g.inFlight.Add(-b.n)
+	b.n = 0
+	if now == 0 && b.g.peak.Swap(0) >= b.g.burst {
+		go b.g.Release()
+	}
+}
