@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"strings"
@@ -12,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stammer-mcp/stammer-mcp/mcphttp"
 	"github.com/stammer-mcp/stammer-mcp/stammer/stammertest"
 	"github.com/stammer-mcp/stammer-mcp/tools"
 )
@@ -255,6 +258,40 @@ func TestHTTPBodyIsCappedBeforeReading(t *testing.T) {
 	}
 	if code, body, err := postMCP(base, `{"jsonrpc":"2.0","id":2,"method":"ping"}`); err != nil || code != 401 {
 		t.Errorf("without the token: %d %s %v\n%s", code, body, err, stderr)
+	}
+}
+
+// TestHTTPSlowBodyIsTimedOut: an authenticated client that sends its
+// headers and part of a body, then stalls, is answered 408 once the body
+// timeout (mcphttp.DefaultBodyTimeout) passes, instead of holding a
+// connection and a request slot for ever; the server goes on serving.
+func TestHTTPSlowBodyIsTimedOut(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits out the 30 s body timeout")
+	}
+	t.Parallel()
+	const token = "http-token-for-the-test-0123"
+	r := startReplica(t, []string{"PATH=" + os.Getenv("PATH"), "STAMMER_API_TOKEN=" + canary, "MCP_HTTP_TOKEN=" + token})
+	conn, err := net.Dial("tcp", r.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	start := time.Now()
+	fmt.Fprintf(conn, "POST /mcp HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\n"+
+		"Accept: application/json, text/event-stream\r\nContent-Length: 200\r\n\r\n{\"jsonrpc\":\"2.0\",", r.addr, token)
+	conn.SetReadDeadline(time.Now().Add(mcphttp.DefaultBodyTimeout + 20*time.Second))
+	status, err := bufio.NewReader(conn).ReadString('\n')
+	took := time.Since(start)
+	if err != nil || !strings.Contains(status, " 408 ") {
+		t.Fatalf("after %v: status line %q, %v; want 408\n%s", took, status, err, r.stderr)
+	}
+	if took < mcphttp.DefaultBodyTimeout-time.Second {
+		t.Errorf("408 after %v, before the %v body timeout", took, mcphttp.DefaultBodyTimeout)
+	}
+	t.Logf("408 after %v", took.Round(time.Millisecond))
+	if code, body, err := postMCP("http://"+r.addr, `{"jsonrpc":"2.0","id":2,"method":"ping"}`); err != nil || code != 401 {
+		t.Errorf("the server stopped answering after the slow body: %d %s %v", code, body, err)
 	}
 }
 
