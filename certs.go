@@ -56,14 +56,5 @@ func (t rootsFirst) RoundTrip(r *http.Request) (*http.Response, error) {
 // withFallbackRoots returns a copy of hc (a default Stammer client when
 // nil) whose transport installs the fallback roots before its first request.
 func withFallbackRoots(hc *http.Client) *http.Client {
-	if hc == nil {
-		hc = stammer.NewHTTPClient()
-	}
-	c := *hc
-	next := c.Transport
-	if next == nil {
-		next = http.DefaultTransport
-	}
-	c.Transport = rootsFirst{next}
-	return &c
+	return stammer.WrapTransport(hc, func(next http.RoundTripper) http.RoundTripper { return rootsFirst{next} })
 }

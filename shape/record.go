@@ -79,14 +79,7 @@ func (b *recordedBody) finish() {
 // RecordingClient returns a copy of hc (stammer.NewHTTPClient() when nil)
 // whose transport is wrapped in a Recorder with limit and onBody.
 func RecordingClient(hc *http.Client, limit int64, onBody func(body []byte, read int64, complete bool) bool) *http.Client {
-	if hc == nil {
-		hc = stammer.NewHTTPClient()
-	}
-	c := *hc
-	next := c.Transport
-	if next == nil {
-		next = http.DefaultTransport
-	}
-	c.Transport = &Recorder{Next: next, Limit: limit, OnBody: onBody}
-	return &c
+	return stammer.WrapTransport(hc, func(next http.RoundTripper) http.RoundTripper {
+		return &Recorder{Next: next, Limit: limit, OnBody: onBody}
+	})
 }

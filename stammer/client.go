@@ -227,6 +227,21 @@ func NewHTTPClient() *http.Client {
 	return &http.Client{Transport: tr}
 }
 
+// WrapTransport returns a copy of hc (NewHTTPClient() when nil) whose
+// transport is wrap(its transport), so that the layers callers add (a
+// body recorder, CA roots loaded on first use) keep the client's settings.
+func WrapTransport(hc *http.Client, wrap func(next http.RoundTripper) http.RoundTripper) *http.Client {
+	if hc == nil {
+		hc = NewHTTPClient()
+	}
+	c := *hc
+	if c.Transport == nil {
+		c.Transport = http.DefaultTransport
+	}
+	c.Transport = wrap(c.Transport)
+	return &c
+}
+
 // HasToken reports whether a token is configured; without one every call
 // returns ErrNoToken.
 func (c *Client) HasToken() bool { return c.token != "" }
