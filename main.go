@@ -74,13 +74,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		logger.Error("invalid setting: every tool call will explain it until it is fixed", "problem", p)
 	}
 
+	ver := version() // read once: each call parses the build info
 	clientCfg := stammer.Config{
 		BaseURL:      cfg.baseURL,
 		Token:        cfg.token,
 		Timeout:      cfg.timeout,
 		MaxBodyBytes: cfg.maxBody,
 		MaxRetries:   cfg.maxRetries,
-		UserAgent:    "stammer-mcp/" + version(),
+		UserAgent:    "stammer-mcp/" + ver,
 		Logger:       logger,
 		// Process-wide: one client serves every call.
 		MaxConcurrent:    cfg.maxConcurrent,
@@ -164,7 +165,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		go pol.Watch(ctx, 2*time.Second)
 	}
 	deps.Policy = pol
-	srv, err := tools.NewServer("stammer-mcp", version(), deps)
+	srv, err := tools.NewServer("stammer-mcp", ver, deps)
 	if err != nil {
 		logger.Error("building tools", "error", err)
 		return 1
@@ -176,7 +177,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if cfg.transport == "http" {
 		return serveHTTP(ctx, srv, cfg.httpCfg, cfg.drain, logger)
 	}
-	logger.Info("serving MCP on stdio", "version", version(), "api", sc.ConversationsURL())
+	logger.Info("serving MCP on stdio", "version", ver, "api", sc.ConversationsURL())
 	if err := serveStdio(ctx, srv, stdin, stdout, cfg.drain, logger); err != nil {
 		logger.Error("stdio server stopped", "error", err)
 		return 1

@@ -221,7 +221,7 @@ type lineWriter struct {
 }
 
 func (l *lineWriter) write(msg any) {
-	b, err := json.Marshal(msg)
+	b, err := encodeMessage(msg)
 	if err != nil {
 		l.log.Error("stdio: encoding a message", "error", err)
 		return

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -20,7 +21,10 @@ import (
 // built from the tools, with the exact calls spelt out so the model need
 // not guess dates or parameter names.
 
-var rangeRe = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})\s*(?:to|until|\.\.|–|-)\s*(\d{4}-\d{2}-\d{2})$`)
+// rangeRe is compiled on first use, not at every start.
+var rangeRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})\s*(?:to|until|\.\.|–|-)\s*(\d{4}-\d{2}-\d{2})$`)
+})
 
 // parsePeriod reads the forms people type: "last week" (Monday to Sunday),
 // "this week", "last N days", "YYYY-MM" (a month), "YYYY-MM-DD" (a day) and
@@ -48,7 +52,7 @@ func parsePeriod(s string, now time.Time) (period, error) {
 			}
 		}
 	}
-	if m := rangeRe.FindStringSubmatch(s); m != nil {
+	if m := rangeRe().FindStringSubmatch(s); m != nil {
 		from, err1 := time.Parse(time.DateOnly, m[1])
 		to, err2 := time.Parse(time.DateOnly, m[2])
 		if err1 == nil && err2 == nil && !from.After(to) {

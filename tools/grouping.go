@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -203,16 +204,17 @@ func isConcept(h uint64) bool { return h>>63 == 1 }
 func isGeneric(h uint64) bool { return h>>62 == 3 }
 
 // isContext reports whether a plain-kind topic word is a context concept.
-func isContext(h uint64) bool { return contextHashes[h] }
+func isContext(h uint64) bool { return contextHashes()[h] }
 
-// contextHashes are the context concepts' topic words.
-var contextHashes = func() map[uint64]bool {
+// contextHashes are the context concepts' topic words, hashed on first
+// use (the lexicon is built then too, not at start).
+var contextHashes = sync.OnceValue(func() map[uint64]bool {
 	m := map[uint64]bool{}
 	for name := range contextConcepts {
 		m[conceptHash(name)] = true
 	}
 	return m
-}()
+})
 
 // cluster merges groups that ask the same thing. Largest groups first
 // become clusters; each smaller group joins the most similar cluster that

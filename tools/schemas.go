@@ -1,6 +1,7 @@
 package tools
 
 import (
+	"bytes"
 	"embed"
 	"encoding/json"
 	"fmt"
@@ -18,7 +19,9 @@ import (
 var schemaFiles embed.FS
 
 // schemasOf returns a tool's input and output schemas from the embedded
-// files.
+// files, without the files' final line break: compact, as encoding/json
+// writes them, so that the stdio server can put them into a tools/list
+// answer as they are (wire.go).
 func schemasOf(tool string) (in, out json.RawMessage, err error) {
 	if in, err = schemaFiles.ReadFile("schemas/" + tool + ".input.json"); err != nil {
 		return nil, nil, fmt.Errorf("%s: %w (run go test ./tools -run Schemas -update)", tool, err)
@@ -26,5 +29,5 @@ func schemasOf(tool string) (in, out json.RawMessage, err error) {
 	if out, err = schemaFiles.ReadFile("schemas/" + tool + ".output.json"); err != nil {
 		return nil, nil, fmt.Errorf("%s: %w (run go test ./tools -run Schemas -update)", tool, err)
 	}
-	return in, out, nil
+	return bytes.TrimSuffix(in, []byte("\n")), bytes.TrimSuffix(out, []byte("\n")), nil
 }

@@ -145,7 +145,7 @@ var clinicBiz = sync.OnceValue(func() *business {
 			},
 		},
 		long: [nLangs][]qa{
-			langEN: {{wisdomToothQuery, aftercareAnswer}},
+			langEN: {{wisdomToothQuery, aftercareAnswer()}},
 		},
 	}, "hello@brightsmile.example", "I can only help with questions about Bright Smile Dental — appointments, treatments and opening hours. 😊 What can I do for you?")
 })
@@ -270,7 +270,7 @@ var realtyBiz = sync.OnceValue(func() *business {
 			},
 		},
 		long: [nLangs][]qa{
-			langPT: {{listingQuery, listingAnswer}},
+			langPT: {{listingQuery, listingAnswer()}},
 		},
 	}, "info@harbourhomes.example", "I can only help with questions about Harbour Homes — our listings, viewings, renting and selling. 😊 What are you looking for?")
 })
@@ -391,7 +391,7 @@ var restaurantBiz = sync.OnceValue(func() *business {
 			},
 		},
 		long: [nLangs][]qa{
-			langEN: {{groupDinnerQuery, groupDinnerAnswer}},
+			langEN: {{groupDinnerQuery(), groupDinnerAnswer}},
 		},
 	}, "ciao@trattoria-aurelia.example", "I can only help with reservations, our menu and opening hours at Trattoria Aurelia. 😊 Would you like to book a table?")
 })
@@ -510,7 +510,7 @@ var supportBiz = sync.OnceValue(func() *business {
 			},
 		},
 		long: [nLangs][]qa{
-			langEN: {{invoiceRunLogQuery, invoiceRunLogAnswer}},
+			langEN: {{invoiceRunLogQuery(), invoiceRunLogAnswer}},
 		},
 	}, "support@ledgerly.example", "I can only help with questions about using Ledgerly — invoices, billing, integrations and your account. 😊 What do you need?")
 })
