@@ -43,11 +43,11 @@ type secret struct {
 	whole bool   // short: only whole occurrences, as itself
 	// folded are forms matched ignoring ASCII case: the secret, and its
 	// URL- and JSON-escaped spellings (hex digits may come in either case).
-	folded []string
+	folded []form
 	// exact are base64 spellings, matched as they are: the characters
 	// that encode the secret alone, at each of the three alignments it can
 	// have inside a longer encoded text, in the standard and URL alphabets.
-	exact []string
+	exact []form
 }
 
 // New returns a Redactor for the given secrets; empty ones are
@@ -59,7 +59,7 @@ func New(secrets ...string) *Redactor {
 			continue
 		}
 		sec := secret{lower: asciiLower(s), whole: len(s) < minLongSecret}
-		sec.folded = []string{sec.lower}
+		lowered := []string{sec.lower}
 		if !sec.whole {
 			forms := []string{url.QueryEscape(s), url.PathEscape(s)}
 			if j, err := json.Marshal(s); err == nil {
@@ -68,11 +68,16 @@ func New(secrets ...string) *Redactor {
 				forms = append(forms, j, strings.ReplaceAll(j, "/", `\/`))
 			}
 			for _, f := range forms {
-				if f = asciiLower(f); f != sec.lower && !slices.Contains(sec.folded, f) {
-					sec.folded = append(sec.folded, f)
+				if f = asciiLower(f); !slices.Contains(lowered, f) {
+					lowered = append(lowered, f)
 				}
 			}
-			sec.exact = base64Cores(s)
+			for _, f := range base64Cores(s) {
+				sec.exact = append(sec.exact, newForm(f, false))
+			}
+		}
+		for _, f := range lowered {
+			sec.folded = append(sec.folded, newForm(f, true))
 		}
 		r.secrets = append(r.secrets, sec)
 	}
@@ -153,55 +158,139 @@ func (r *Redactor) Contains(s string) bool {
 	return r.Active() && len(r.find(s)) > 0
 }
 
-// find returns the byte spans of s that hold a secret.
+// find returns the byte spans of s that hold a secret. It runs on every
+// message the API sends, so it searches s as it is: a lower-cased copy of
+// each message cost as much again as decoding it, and its garbage raised
+// the peak memory of a large answer by about half.
 func (r *Redactor) find(s string) [][2]int {
-	lower := asciiLower(s) // same length as s: only ASCII bytes change
 	var spans [][2]int
 	for _, sec := range r.secrets {
 		for _, f := range sec.folded {
-			spans = appendMatches(spans, lower, f, sec.whole)
+			spans = f.appendMatches(spans, s, sec.whole)
 		}
 		for _, f := range sec.exact {
-			spans = appendMatches(spans, s, f, false)
+			spans = f.appendMatches(spans, s, false)
 		}
 		if !sec.whole {
-			spans = appendCutPrefixes(spans, lower, sec.lower)
+			spans = appendCutPrefixes(spans, s, sec.lower)
 		}
 	}
 	return spans
+}
+
+// form is one spelling of a secret, searched for as it is or, if fold, in
+// any ASCII case (then text is lower-case). The search jumps between
+// occurrences of one byte of it, its anchor (found with strings.IndexByte,
+// which is vectorised), and compares the rest there; the anchor is the byte
+// least likely in ordinary text, so that few places are compared.
+type form struct {
+	text   string
+	fold   bool
+	at     int  // the anchor's offset in text
+	lo, up byte // the anchor in either case (equal unless a folded letter)
+}
+
+// byFrequency ranks bytes by how common they are in text, most common
+// first; any other byte (digits, punctuation, non-ASCII) ranks rarer.
+const byFrequency = " etaoinsrhldcumfpgwybvkxjqz"
+
+func newForm(text string, fold bool) form {
+	f := form{text: text, fold: fold}
+	rank := -1
+	for i := 0; i < len(text); i++ {
+		r := strings.IndexByte(byFrequency, text[i])
+		if r < 0 {
+			r = len(byFrequency)
+		}
+		if rank < 0 || r > rank {
+			f.at, rank = i, r
+		}
+		if r == len(byFrequency) {
+			break
+		}
+	}
+	f.lo, f.up = text[f.at], text[f.at]
+	if fold && f.lo >= 'a' && f.lo <= 'z' {
+		f.up = f.lo - 'a' + 'A'
+	}
+	return f
 }
 
 // appendMatches adds the spans of every occurrence of f in s; whole keeps
 // only occurrences not joined to a letter or digit on either side.
-func appendMatches(spans [][2]int, s, f string, whole bool) [][2]int {
-	for from := 0; from <= len(s)-len(f); {
-		i := strings.Index(s[from:], f)
-		if i < 0 {
+func (f form) appendMatches(spans [][2]int, s string, whole bool) [][2]int {
+	n := len(f.text)
+	if n == 0 || n > len(s) {
+		return spans
+	}
+	// Anchors lie in s[f.at:limit]; lo and up are the next occurrence of
+	// each case at or after from (limit: none), kept between steps so that
+	// s is scanned once for each.
+	limit := len(s) - n + f.at + 1
+	lo, up := -1, -1
+	if f.up == f.lo {
+		up = limit
+	}
+	for from := f.at; ; {
+		if lo < from {
+			lo = nextByte(s, from, limit, f.lo)
+		}
+		if up < from {
+			up = nextByte(s, from, limit, f.up)
+		}
+		a := min(lo, up)
+		if a == limit {
 			break
 		}
-		i += from
-		j := i + len(f)
-		if !whole || ((i == 0 || !isWordByte(s[i-1])) && (j == len(s) || !isWordByte(s[j]))) {
+		i, j := a-f.at, a-f.at+n
+		if (f.fold && equalFold(s[i:j], f.text) || !f.fold && s[i:j] == f.text) &&
+			(!whole || (i == 0 || !isWordByte(s[i-1])) && (j == len(s) || !isWordByte(s[j]))) {
 			spans = append(spans, [2]int{i, j})
 		}
-		from = i + 1
+		from = a + 1
 	}
 	return spans
 }
 
+// nextByte returns the index of the first c in s[from:limit], or limit.
+func nextByte(s string, from, limit int, c byte) int {
+	if i := strings.IndexByte(s[from:limit], c); i >= 0 {
+		return from + i
+	}
+	return limit
+}
+
+// equalFold reports whether s equals the lower-case lower, ignoring ASCII
+// case in s.
+func equalFold(s, lower string) bool {
+	if len(s) != len(lower) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
 // appendCutPrefixes adds the spans of a secret's prefix (at least
-// minPartial bytes) that directly precedes an ellipsis: what is left of a
-// secret in a message cut to length.
-func appendCutPrefixes(spans [][2]int, lower, sec string) [][2]int {
+// minPartial bytes, in any ASCII case) that directly precedes an ellipsis:
+// what is left of a secret in a message cut to length. sec is lower-case.
+func appendCutPrefixes(spans [][2]int, s, sec string) [][2]int {
 	const ellipsis = "…"
 	for from := 0; ; {
-		i := strings.Index(lower[from:], ellipsis)
+		i := strings.Index(s[from:], ellipsis)
 		if i < 0 {
 			return spans
 		}
 		i += from
 		for k := min(len(sec)-1, i); k >= minPartial; k-- {
-			if lower[i-k:i] == sec[:k] {
+			if equalFold(s[i-k:i], sec[:k]) {
 				spans = append(spans, [2]int{i - k, i})
 				break
 			}
