@@ -14,8 +14,8 @@ import (
 	"sync/atomic"
 )
 
-// burstBytes is how large a burst of reading must have been for the memory
-// it left behind to be handed back to the system at once when it ends.
+// burstBytes is how much a burst of reading must have left behind for the
+// memory to be handed back to the system at once when it ends.
 const burstBytes = 64 << 20
 
 // ErrInFlight is what a budgeted body's reader returns when the byte budget
@@ -28,8 +28,10 @@ type Gate struct {
 	slots    chan struct{}
 	budget   int64
 	inFlight atomic.Int64
-	peak     atomic.Int64 // largest inFlight since it was last zero
-	burst    int64        // a peak from which the memory is released at once
+	// dropped is the bytes read, since inFlight was last zero, by reads
+	// whose answer was not kept: what the burst left behind as garbage.
+	dropped atomic.Int64
+	burst   int64 // dropped bytes from which the memory is released at once
 	// Release hands memory back to the system after a burst
 	// (debug.FreeOSMemory); tests replace it before the first call.
 	Release func()
@@ -69,8 +71,9 @@ func (g *Gate) Acquire(ctx context.Context) (func(), error) {
 
 // Body wraps a response body so that its bytes count against the budget
 // while it is read (past the budget its reads fail with ErrInFlight); done
-// returns them when the attempt is over.
-func (g *Gate) Body(r io.Reader) (_ io.Reader, done func()) {
+// returns them when the attempt is over, saying whether what was read is
+// kept (a decoded answer, now cached and being answered from).
+func (g *Gate) Body(r io.Reader) (_ io.Reader, done func(kept bool)) {
 	b := &budgetReader{r: r, g: g}
 	return b, b.done
 }
@@ -89,10 +92,7 @@ func (b *budgetReader) Read(p []byte) (int, error) {
 	k, err := b.r.Read(p)
 	if k > 0 {
 		b.n += int64(k)
-		now := b.g.inFlight.Add(int64(k))
-		for p := b.g.peak.Load(); now > p && !b.g.peak.CompareAndSwap(p, now); p = b.g.peak.Load() {
-		}
-		if now > b.g.budget {
+		if b.g.inFlight.Add(int64(k)) > b.g.budget {
 			return k, ErrInFlight
 		}
 	}
@@ -100,15 +100,22 @@ func (b *budgetReader) Read(p []byte) (int, error) {
 }
 
 // done returns the bytes read to the budget. When nothing is being read
-// any more after a burst, the memory the burst left is handed back to the
-// system at once rather than minutes later.
-func (b *budgetReader) done() {
+// any more after a burst of reads that failed (an answer too large, a
+// budget spent, a broken connection), the memory they left is garbage and
+// is handed back to the system at once rather than minutes later. A kept
+// answer does not count: it is still held, so the full collection that
+// hands memory back would free next to nothing and cost a mark of the whole
+// answer during the call (K = 50,000: 114 MB before and after, 66–131 ms).
+func (b *budgetReader) done(kept bool) {
 	if b.n == 0 {
 		return
 	}
+	if !kept {
+		b.g.dropped.Add(b.n)
+	}
 	now := b.g.inFlight.Add(-b.n)
 	b.n = 0
-	if now == 0 && b.g.peak.Swap(0) >= b.g.burst {
+	if now == 0 && b.g.dropped.Swap(0) >= b.g.burst {
 		go b.g.Release()
 	}
 }

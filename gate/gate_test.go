@@ -45,8 +45,8 @@ func TestBodyBudget(t *testing.T) {
 	if _, err := io.ReadAll(b); !errors.Is(err, ErrInFlight) {
 		t.Fatalf("14 bytes against a budget of 10: %v", err)
 	}
-	doneA()
-	doneB()
+	doneA(true)
+	doneB(false)
 	if n := g.InFlight(); n != 0 {
 		t.Errorf("%d bytes in flight after both are done", n)
 	}
@@ -54,5 +54,39 @@ func TestBodyBudget(t *testing.T) {
 	case <-released:
 	case <-time.After(time.Second):
 		t.Error("the burst's memory was not released")
+	}
+}
+
+// TestKeptAnswersAreNotReleased: a burst of reads whose answers are kept
+// ends without handing memory back (it is still held; a collection would
+// free nothing), however large; one that failed past the burst size does.
+func TestKeptAnswersAreNotReleased(t *testing.T) {
+	g := New(2, 100)
+	released := make(chan struct{}, 1)
+	g.Release = func() { released <- struct{}{} }
+	read := func(n int, kept bool) {
+		r, done := g.Body(strings.NewReader(strings.Repeat("x", n)))
+		if _, err := io.ReadAll(r); err != nil {
+			t.Fatal(err)
+		}
+		done(kept)
+	}
+	read(90, true) // burst size is 50 (half the budget)
+	select {
+	case <-released:
+		t.Error("memory released after a kept answer")
+	case <-time.After(50 * time.Millisecond):
+	}
+	read(40, false) // dropped, but under the burst size
+	select {
+	case <-released:
+		t.Error("memory released after 40 dropped bytes, under the burst size")
+	case <-time.After(50 * time.Millisecond):
+	}
+	read(60, false)
+	select {
+	case <-released:
+	case <-time.After(time.Second):
+		t.Error("memory not released after 60 dropped bytes")
 	}
 }

@@ -187,9 +187,10 @@ func (c *Client) attempt(ctx context.Context, rawURL string, limit int64, decode
 		return resp.StatusCode, 0, &BodyTooLargeError{Limit: c.maxBody}
 	}
 	body, done := c.lim.Body(resp.Body)
-	defer done()
+	kept := false
+	defer func() { done(kept) }()
 	n, err := decode(body, limit)
-	if err == nil {
+	if kept = err == nil; kept {
 		return resp.StatusCode, n, nil
 	}
 	if errors.Is(err, gate.ErrInFlight) {
