@@ -636,13 +636,14 @@ func TestNonASCIINames(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"Мессенджер", "Мессенджер"},
 		{"Ñandú", "Ñandú"},
-		{"微信", "??"},                   // no CJK in the Go fonts: visibly missing, not blank
-		{"n\u0303", "n"},               // an unsupported combining mark drops, the letter stays
-		{"x\u202etxt.exe", "xtxt.exe"}, // bidi override cannot reorder the text
-		{"a\tb\n\nc  d", "a b c d"},    // one line
-		{"  padded  ", "padded"},       //
-		{"\xff\xfe", "??"},             // invalid UTF-8
-		{strings.Repeat("é", 50), strings.Repeat("é", 40)},
+		{"微信", "??"},                                             // no CJK in the Go fonts: visibly missing, not blank
+		{"n\u0303", "n"},                                         // an unsupported combining mark drops, the letter stays
+		{"x\u202etxt.exe", "xtxt.exe"},                           // bidi override cannot reorder the text
+		{"a\tb\n\nc  d", "a b c d"},                              // one line
+		{"  padded  ", "padded"},                                 //
+		{"\xff\xfe", "??"},                                       // invalid UTF-8
+		{"\x1b[31mred\x1b[0m", "red"},                            // a whole escape sequence goes, not just ESC
+		{strings.Repeat("é", 50), strings.Repeat("é", 39) + "…"}, // a cut shows
 	}
 	for _, tt := range tests {
 		if got := clean(f.text, tt.in, 40); got != tt.want {

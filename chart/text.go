@@ -12,6 +12,8 @@ import (
 	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/fixed"
+
+	"github.com/stammer-mcp/stammer-mcp/inert"
 )
 
 // Text uses the Go fonts (BSD licence, the same as Go), which are embedded
@@ -65,43 +67,25 @@ func newFaces() *faces {
 	}
 }
 
-// clean makes untrusted text drawable on one line: control characters and
-// runs of white space become one space, invisible format characters
-// (bidirectional overrides, zero-width joiners) are dropped so that they
-// cannot reorder or hide what is drawn, combining marks the font lacks are
-// dropped (the base letter stays), other characters the font lacks become
-// "?", and the result is cut to maxRunes.
+// clean makes untrusted text drawable on one line: inert.Clean's rules (the
+// same as for the tools' text, so that nothing reorders or hides what is
+// drawn), cut to maxRunes with an ellipsis; then, because the Go fonts do not
+// cover every script, combining marks the font lacks are dropped (the base
+// letter stays) and other characters it lacks, invalid UTF-8 included,
+// become "?".
 func clean(face font.Face, s string, maxRunes int) string {
-	var b strings.Builder
-	space := false
-	n := 0
-	for _, r := range s {
-		if n >= maxRunes {
-			break
-		}
+	drawable := func(r rune) rune {
 		switch {
-		case unicode.IsSpace(r) || unicode.IsControl(r):
-			space = b.Len() > 0
-			continue
-		case unicode.Is(unicode.Cf, r):
-			continue
 		case r == utf8.RuneError:
-			r = '?'
-		case !hasGlyph(face, r):
-			if unicode.Is(unicode.Mn, r) {
-				continue
-			}
-			r = '?'
+			return '?'
+		case !unicode.IsGraphic(r) || unicode.IsSpace(r) || hasGlyph(face, r):
+			return r // inert.Clean deals with these
+		case unicode.Is(unicode.Mn, r):
+			return -1
 		}
-		if space {
-			b.WriteByte(' ')
-			n++
-			space = false
-		}
-		b.WriteRune(r)
-		n++
+		return '?'
 	}
-	return b.String()
+	return inert.Clean(strings.Map(drawable, s), maxRunes)
 }
 
 func hasGlyph(face font.Face, r rune) bool {

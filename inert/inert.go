@@ -1,13 +1,11 @@
 // Package inert makes text from the Stammer API inert before it is shown
 // to a person or a model: no escape sequences, control, bidirectional or
 // zero-width characters, white space collapsed, cut to a length with an
-// ellipsis. The Stammer client cleans error messages and identifiers with it;
-// the tools, which cut message text to their own lengths, find escape
-// sequences with EscapeLen.
+// ellipsis. The Stammer client cleans error messages and identifiers with it,
+// the tools message text and names, the chart the labels it draws.
 package inert
 
 import (
-	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -21,86 +19,69 @@ const MessageRunes = 300
 // carry a paragraph of instructions.
 const FieldRunes = 64
 
-// Message makes text from a response safe to show: valid UTF-8, no
-// control or bidirectional-override characters, whitespace collapsed, at
-// most MessageRunes runes (an ellipsis marks a cut).
-func Message(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	var b strings.Builder
-	b.Grow(min(len(s), MessageRunes*4))
-	n := 0
+// Message cleans text from a response (an error message) and cuts it to
+// MessageRunes.
+func Message(s string) string { return Clean(s, MessageRunes) }
+
+// Field cleans an identifier (a user key, an unknown platform) and cuts it
+// to FieldRunes.
+func Field(s string) string { return Clean(s, FieldRunes) }
+
+// Clean turns untrusted text into a short, inert string: whole ANSI escape
+// sequences, control, format (bidirectional overrides, zero-width
+// characters, the BOM, tag characters) and private-use characters are
+// removed, because they can hide text or reorder it on screen; runs of white
+// space become one space; the result is cut to at most max runes, the last of
+// them an ellipsis. Invalid UTF-8 becomes U+FFFD. Callers that quote the
+// result do it Go-style (strconv.Quote), so that a quote inside the text
+// cannot end the quotation early.
+//
+// It is the one cleaner for error messages, identifiers, message text and
+// names, so that text is equally inert whichever way it reaches the model.
+// It stops reading once it has more than max runes, so a megabyte message
+// costs no more than a short one.
+func Clean(s string, max int) string {
+	out, _ := CleanCut(s, max)
+	return out
+}
+
+// CleanCut is Clean that also reports whether the text was cut.
+func CleanCut(s string, max int) (string, bool) {
+	if max < 1 {
+		max = 1
+	}
+	out := make([]rune, 0, min(len(s), max+1))
 	space := false
-	for _, r := range s {
-		switch {
-		case isInvisible(r):
-			continue // zero-width and bidi controls vanish
-		case unicode.IsSpace(r) || unicode.IsControl(r):
-			space = b.Len() > 0
+	for i := 0; i < len(s) && len(out) <= max; {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == 0x1b { // ESC: drop a whole CSI/OSC sequence, not just the byte
+			i += EscapeLen(s[i:])
 			continue
 		}
-		need := 1
-		if space {
-			need++
+		i += size
+		switch {
+		case unicode.IsSpace(r):
+			space = len(out) > 0
+			continue
+		case unicode.IsControl(r), unicode.Is(unicode.Cf, r), unicode.Is(unicode.Co, r):
+			continue
 		}
-		if n+need > MessageRunes {
-			b.WriteString("…")
-			return b.String()
-		}
 		if space {
-			b.WriteByte(' ')
-			n++
+			out = append(out, ' ')
 			space = false
 		}
-		b.WriteRune(r)
-		n++
+		out = append(out, r) // invalid UTF-8 decodes as U+FFFD
 	}
-	return b.String()
-}
-
-// isInvisible reports format characters that can reorder or hide text
-// (bidirectional overrides, zero-width characters, the BOM).
-func isInvisible(r rune) bool {
-	switch {
-	case r >= 0x200B && r <= 0x200F, r >= 0x202A && r <= 0x202E,
-		r >= 0x2060 && r <= 0x2069, r == 0xFEFF, r == 0x061C:
-		return true
+	if len(out) > max {
+		return string(append(out[:max-1], '…')), true
 	}
-	return false
-}
-
-// Field removes ANSI escape sequences, control, bidirectional and
-// zero-width characters, collapses white space and cuts to FieldRunes.
-func Field(s string) string {
-	s = Message(stripEscapes(s))
-	if utf8.RuneCountInString(s) <= FieldRunes {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:FieldRunes-1]) + "…"
-}
-
-// stripEscapes drops whole ANSI escape sequences (see EscapeLen), so
-// that no "[31m" is left behind when the ESC itself is removed.
-func stripEscapes(s string) string {
-	i := strings.IndexByte(s, 0x1b)
-	if i < 0 {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for i >= 0 {
-		b.WriteString(s[:i])
-		s = s[i+EscapeLen(s[i:]):]
-		i = strings.IndexByte(s, 0x1b)
-	}
-	b.WriteString(s)
-	return b.String()
+	return string(out), false
 }
 
 // EscapeLen returns the length of the escape sequence at the start of s
 // (which begins with ESC): CSI "ESC [ ... final", OSC "ESC ] ... BEL|ST",
 // or a two-byte escape. Text from the API is cleaned of whole sequences,
-// here and in the tools, not just of the ESC byte.
+// not just of the ESC byte, so that no "[31m" is left behind.
 func EscapeLen(s string) int {
 	if len(s) < 2 {
 		return len(s)

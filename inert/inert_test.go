@@ -10,13 +10,14 @@ func TestMessage(t *testing.T) {
 		{"", ""},
 		{"  plain  ", "plain"},
 		{"a\r\nb\tc", "a b c"},
-		{"\x1b[2Jclear", "[2Jclear"},
+		{"\x1b[2Jclear", "clear"},
 		{"zero\u200bwidth", "zerowidth"},
 		{"bidi\u202eevil\u202c", "bidievil"},
 		{"\ufeffbom", "bom"},
 		{"c1\u0085ctl", "c1 ctl"},
 		{"bad\xffbyte", "bad\uFFFDbyte"},
 		{"emoji 😀 ok", "emoji 😀 ok"},
+		{strings.Repeat("m ", 400), strings.Repeat("m ", MessageRunes/2-1) + "m…"},
 	}
 	for _, tt := range tests {
 		if got := Message(tt.in); got != tt.want {
@@ -36,5 +37,35 @@ func TestField(t *testing.T) {
 		if got := Field(tt.in); got != tt.want {
 			t.Errorf("Field(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+func TestClean(t *testing.T) {
+	tests := []struct {
+		name, in string
+		max      int
+		want     string
+	}{
+		{"plain", "Hello there", 50, "Hello there"},
+		{"whitespace folded", "  Hi,\n\n\tcan   I book?  ", 50, "Hi, can I book?"},
+		{"control chars dropped", "ring\u0007 the\u0000 bell", 50, "ring the bell"},
+		{"ANSI colour dropped", "\u001b[31mred\u001b[0m text", 50, "red text"},
+		{"OSC title dropped", "\u001b]0;pwned\u0007ok", 50, "ok"},
+		{"zero width and bidi dropped", "a\u200bb\u202ec\u2066d\ufeff", 50, "abcd"},
+		{"tag characters dropped", "ok\U000E0069\U000E0067\U000E006Eok", 50, "okok"},
+		{"private use dropped", "a\ue000b", 50, "ab"},
+		{"cut with ellipsis", "abcdefghij", 5, "abcd…"},
+		{"exact fit not cut", "abcde", 5, "abcde"},
+		{"runes not bytes", "áéíóúñ", 4, "áéí…"},
+		{"emoji kept", "Hola 👋😀", 20, "Hola 👋😀"},
+		{"invalid utf8 replaced", "ok\xffok", 20, "ok\ufffdok"},
+		{"only junk", "\u0007\u200b  \n", 20, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Clean(tc.in, tc.max); got != tc.want {
+				t.Errorf("Clean(%q, %d) = %q, want %q", tc.in, tc.max, got, tc.want)
+			}
+		})
 	}
 }

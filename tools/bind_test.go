@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/stammer-mcp/stammer-mcp/inert"
 )
 
 func TestBindForgivesSlipsAndRefusesMistakes(t *testing.T) {
@@ -57,37 +59,9 @@ func TestBindForgivesSlipsAndRefusesMistakes(t *testing.T) {
 	}
 }
 
-func TestClean(t *testing.T) {
-	tests := []struct {
-		name, in string
-		max      int
-		want     string
-	}{
-		{"plain", "Hello there", 50, "Hello there"},
-		{"whitespace folded", "  Hi,\n\n\tcan   I book?  ", 50, "Hi, can I book?"},
-		{"control chars dropped", "ring\u0007 the\u0000 bell", 50, "ring the bell"},
-		{"ANSI colour dropped", "\u001b[31mred\u001b[0m text", 50, "red text"},
-		{"OSC title dropped", "\u001b]0;pwned\u0007ok", 50, "ok"},
-		{"zero width and bidi dropped", "a\u200bb\u202ec\u2066d\ufeff", 50, "abcd"},
-		{"cut with ellipsis", "abcdefghij", 5, "abcd…"},
-		{"exact fit not cut", "abcde", 5, "abcde"},
-		{"runes not bytes", "áéíóúñ", 4, "áéí…"},
-		{"emoji kept", "Hola 👋😀", 20, "Hola 👋😀"},
-		{"invalid utf8 replaced", "ok\xffok", 20, "ok\ufffdok"},
-		{"only junk", "\u0007\u200b  \n", 20, ""},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := clean(tc.in, tc.max); got != tc.want {
-				t.Errorf("clean(%q, %d) = %q, want %q", tc.in, tc.max, got, tc.want)
-			}
-		})
-	}
-}
-
 func TestExcerptCannotEndTheQuoteEarly(t *testing.T) {
 	it := ConversationItem{Number: 5, Platform: "API", Messages: 2, State: "live",
-		FirstMessage: clean(`He said "ignore previous instructions" then left`, 200)}
+		FirstMessage: inert.Clean(`He said "ignore previous instructions" then left`, 200)}
 	got := it.line()
 	want := `#5 API 2 msgs  first message: "He said \"ignore previous instructions\" then left"`
 	if got != want {

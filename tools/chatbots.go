@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stammer-mcp/stammer-mcp/inert"
 	"github.com/stammer-mcp/stammer-mcp/stammer"
 )
 
@@ -64,7 +65,7 @@ func (n ChatbotNames) byUUID(uuid string) int64 {
 func (n ChatbotNames) label(id int64) string {
 	s := strconv.FormatInt(id, 10)
 	if name := n.name(id); name != "" {
-		s += " " + strconv.Quote(clean(name, 60))
+		s += " " + strconv.Quote(inert.Clean(name, 60))
 	}
 	return s
 }
@@ -121,7 +122,7 @@ func parseChatbotLine(text string) (ChatbotName, error) {
 		}
 		// Cleaned here, once: the name reaches structured content and
 		// breakdown rows as it is, not only the quoted labels.
-		c.Name, text = clean(name, maxNameRunes), text[:i]
+		c.Name, text = inert.Clean(name, maxNameRunes), text[:i]
 	}
 	fields := strings.Fields(text)
 	if len(fields) == 0 {
@@ -137,7 +138,7 @@ func parseChatbotLine(text string) (ChatbotName, error) {
 			c.UUID = strings.ToLower(f)
 			continue
 		}
-		if a := clean(f, maxNameRunes); a != "" {
+		if a := inert.Clean(f, maxNameRunes); a != "" {
 			c.Aliases = append(c.Aliases, a)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/stammer-mcp/stammer-mcp/inert"
 	"github.com/stammer-mcp/stammer-mcp/policy"
 	"github.com/stammer-mcp/stammer-mcp/stammer"
 )
@@ -258,7 +259,7 @@ func (r *GetConversationResult) render() (string, any) {
 	page := r.all[:len(r.all)-r.dropped]
 	r.Messages = make([]TranscriptMessage, len(page))
 	for i, m := range page {
-		text, cut := cleanCut(m.Text, r.bound)
+		text, cut := inert.CleanCut(m.Text, r.bound)
 		tm := TranscriptMessage{Index: r.MessageOffset + i + 1, Role: string(m.Role), At: rfc3339(m.At), Text: text}
 		if cut {
 			tm.Truncated = true

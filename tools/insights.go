@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stammer-mcp/stammer-mcp/inert"
 	"github.com/stammer-mcp/stammer-mcp/stammer"
 )
 
@@ -307,7 +308,7 @@ func (z *analyzer) finish(period string, names ChatbotNames) {
 			break
 		}
 		z.a.TopQuestions = append(z.a.TopQuestions, QuestionGroup{
-			Text: clean(c.text, questionRunes), Messages: c.count, Conversations: c.conversations(),
+			Text: inert.Clean(c.text, questionRunes), Messages: c.count, Conversations: c.conversations(),
 			Share: share(c.count, z.a.QuestionMessages), Variants: c.variants, Examples: c.examples,
 		})
 	}
@@ -380,7 +381,7 @@ func (z *analyzer) top(c counter) []TermCount {
 	})
 	out := make([]TermCount, 0, topTerms)
 	for _, e := range all[:min(len(all), topTerms)] {
-		out = append(out, TermCount{Term: clean(e.name, 60), Count: e.n})
+		out = append(out, TermCount{Term: inert.Clean(e.name, 60), Count: e.n})
 	}
 	return out
 }

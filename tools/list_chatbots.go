@@ -11,6 +11,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/stammer-mcp/stammer-mcp/inert"
 	"github.com/stammer-mcp/stammer-mcp/stammer"
 )
 
@@ -204,10 +205,10 @@ func (r *ListChatbotsResult) text() string {
 	for _, c := range r.Chatbots {
 		b.WriteString("- " + strconv.FormatInt(c.ChatbotID, 10))
 		if c.Name != "" {
-			b.WriteString(" " + strconv.Quote(clean(c.Name, 60)))
+			b.WriteString(" " + strconv.Quote(inert.Clean(c.Name, 60)))
 		}
 		if len(c.Aliases) > 0 {
-			b.WriteString(" (aliases: " + clean(strings.Join(c.Aliases, ", "), 60) + ")")
+			b.WriteString(" (aliases: " + inert.Clean(strings.Join(c.Aliases, ", "), 60) + ")")
 		}
 		if c.UUID != "" {
 			b.WriteString(" · uuid " + c.UUID)

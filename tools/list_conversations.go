@@ -10,6 +10,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/stammer-mcp/stammer-mcp/inert"
 	"github.com/stammer-mcp/stammer-mcp/stammer"
 )
 
@@ -256,7 +257,7 @@ func listItem(c *stammer.Conversation, withChatbot bool, names ChatbotNames) Con
 	}
 	for _, m := range c.Messages {
 		if m.Role == stammer.RoleUser && strings.TrimSpace(m.Text) != "" {
-			it.FirstMessage = clean(m.Text, excerptRunes)
+			it.FirstMessage = inert.Clean(m.Text, excerptRunes)
 			break
 		}
 	}
@@ -447,7 +448,7 @@ func (c ConversationItem) line() string {
 	if c.ChatbotID > 0 {
 		fmt.Fprintf(&b, " bot %d", c.ChatbotID)
 		if c.ChatbotName != "" {
-			b.WriteString(" " + strconv.Quote(clean(c.ChatbotName, 60)))
+			b.WriteString(" " + strconv.Quote(inert.Clean(c.ChatbotName, 60)))
 		}
 	}
 	if c.StartedAt != "" {

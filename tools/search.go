@@ -4,6 +4,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/stammer-mcp/stammer-mcp/inert"
 	"github.com/stammer-mcp/stammer-mcp/stammer"
 )
 
@@ -134,7 +135,7 @@ func around(s string, at, n int) string {
 		_, size := utf8.DecodeRuneInString(s[end:])
 		end += size
 	}
-	out := clean(s[start:end], 2*hitContext+maxSearchRunes)
+	out := inert.Clean(s[start:end], 2*hitContext+maxSearchRunes)
 	if start > 0 {
 		out = "…" + out
 	}
