@@ -293,7 +293,8 @@ func oauthConfig(getenv func(string) string) (*auth.Config, error) {
 }
 
 // readSettings reads the settings that tune the server. One that cannot
-// be read keeps its default and is recorded in cfg.problems.
+// be read keeps its default and is recorded in cfg.problems. The shared
+// cache's settings are not among them: parseConfig refuses a bad one.
 func (cfg *config) readSettings(getenv func(string) string) {
 	problem := func(err error) { cfg.problems = append(cfg.problems, err.Error()) }
 	if v := strings.TrimSpace(getenv("STAMMER_TIMEOUT")); v != "" {
@@ -324,27 +325,6 @@ func (cfg *config) readSettings(getenv func(string) string) {
 			problem(err)
 		} else {
 			cfg.maxBody = n
-		}
-	}
-	if v := strings.TrimSpace(getenv("STAMMER_CACHE_URL")); v != "" {
-		if !strings.HasPrefix(v, "redis://") && !strings.HasPrefix(v, "rediss://") {
-			problem(errors.New("STAMMER_CACHE_URL: use redis://[user:password@]host:port[/db], or rediss:// for TLS (Valkey or Redis)"))
-		} else {
-			cfg.cacheURL = v
-		}
-	}
-	if v := strings.TrimSpace(getenv("STAMMER_CACHE_TTL")); v != "" {
-		if d, err := time.ParseDuration(v); err != nil || d < time.Second || d > time.Hour {
-			problem(fmt.Errorf("STAMMER_CACHE_TTL=%q: use a duration between 1s and 1h, such as 60s or 5m (default 60s)", v))
-		} else {
-			cfg.cacheTTL = d
-		}
-	}
-	if v := strings.TrimSpace(getenv("STAMMER_CACHE_MAX_BYTES")); v != "" {
-		if n, err := parseSize("STAMMER_CACHE_MAX_BYTES", v, "512MiB"); err != nil {
-			problem(err)
-		} else {
-			cfg.cacheMax = n
 		}
 	}
 	if path := strings.TrimSpace(getenv("STAMMER_FALLBACK_PHRASES_FILE")); path != "" {
