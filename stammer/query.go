@@ -93,20 +93,17 @@ func (q Query) Validate() error {
 			Fix:     "Send only one of chatbot_id or chatbot_uuid.",
 		}
 	}
-	if q.ChatbotID < 0 {
-		return &QueryError{
-			Param:   ParamChatbotID,
-			Value:   strconv.FormatInt(q.ChatbotID, 10),
-			Problem: fmt.Sprintf("must be a positive integer, got %d", q.ChatbotID),
-			Fix:     "Send the chatbot's positive id, or leave chatbot_id out.",
-		}
-	}
-	if q.ConversationNumber < 0 {
-		return &QueryError{
-			Param:   ParamConversationNumber,
-			Value:   strconv.FormatInt(q.ConversationNumber, 10),
-			Problem: fmt.Sprintf("must be a positive integer, got %d", q.ConversationNumber),
-			Fix:     "Send the conversation's positive number, or leave conversation_number out.",
+	for _, n := range [...]struct {
+		param, what string
+		v           int64
+	}{{ParamChatbotID, "the chatbot's positive id", q.ChatbotID}, {ParamConversationNumber, "the conversation's positive number", q.ConversationNumber}} {
+		if n.v < 0 {
+			return &QueryError{
+				Param:   n.param,
+				Value:   strconv.FormatInt(n.v, 10),
+				Problem: fmt.Sprintf("must be a positive integer, got %d", n.v),
+				Fix:     "Send " + n.what + ", or leave " + n.param + " out.",
+			}
 		}
 	}
 	if q.ChatbotUUID != "" && !IsUUID(q.ChatbotUUID) {

@@ -89,8 +89,8 @@ func TestQueryValidate(t *testing.T) {
 		{name: "every platform spelling", q: Query{SourcePlatform: "AUDIO"}},
 
 		{name: "id and uuid both", q: Query{ChatbotID: 5, ChatbotUUID: uuid}, wantParam: "chatbot_id", wantInMsg: "Send only one of chatbot_id or chatbot_uuid."},
-		{name: "negative chatbot_id", q: Query{ChatbotID: -3}, wantParam: "chatbot_id", wantInMsg: "positive"},
-		{name: "negative conversation_number", q: Query{ConversationNumber: -1}, wantParam: "conversation_number", wantInMsg: "positive"},
+		{name: "negative chatbot_id", q: Query{ChatbotID: -3}, wantParam: "chatbot_id", wantInMsg: "positive integer, got -3. Send the chatbot's positive id, or leave chatbot_id out."},
+		{name: "negative conversation_number", q: Query{ConversationNumber: -1}, wantParam: "conversation_number", wantInMsg: "positive integer, got -1. Send the conversation's positive number, or leave conversation_number out."},
 		{name: "uuid too short", q: Query{ChatbotUUID: "1234"}, wantParam: "chatbot_uuid", wantInMsg: "8-4-4-4-12"},
 		{name: "uuid without hyphens", q: Query{ChatbotUUID: "12345678123456781234567812345678"}, wantParam: "chatbot_uuid"},
 		{name: "uuid with braces", q: Query{ChatbotUUID: "{" + uuid + "}"}, wantParam: "chatbot_uuid"},
