@@ -227,24 +227,26 @@ func (d *decoder) fail(what string) {
 	d.b = nil
 }
 
+// uvarint and varint read one number; binary gives 0 for one it cannot read.
 func (d *decoder) uvarint() uint64 {
 	v, n := binary.Uvarint(d.b)
-	if n <= 0 {
-		d.fail("number")
-		return 0
-	}
-	d.b = d.b[n:]
+	d.skip(n)
 	return v
 }
 
 func (d *decoder) varint() int64 {
 	v, n := binary.Varint(d.b)
+	d.skip(n)
+	return v
+}
+
+// skip moves past a number of n bytes; n <= 0 is binary's "none there".
+func (d *decoder) skip(n int) {
 	if n <= 0 {
 		d.fail("number")
-		return 0
+		return
 	}
 	d.b = d.b[n:]
-	return v
 }
 
 // int reads a varint that must fit an int.
