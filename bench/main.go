@@ -423,47 +423,67 @@ func (b *bench) atK(ctx context.Context, k int) error {
 	return nil
 }
 
-// repetition runs one server afresh: a new process, the handshake, the
-// list_conversations calls with args in order, and its peak RSS. It
-// returns each call's answer line and duration.
-func (b *bench) repetition(ctx context.Context, name, bin string, env []string, args ...string) ([][]byte, []time.Duration, int64, error) {
+// step is one thing a repetition does with its server process.
+type step func(ctx context.Context, p *proc) error
+
+// repetition runs one server afresh: a new process, the handshake, then
+// the steps in order; the process is stopped after them.
+func (b *bench) repetition(ctx context.Context, name, bin string, env []string, steps ...step) error {
 	ctx, cancel := context.WithTimeout(ctx, 3*b.o.timeout)
 	defer cancel()
 	p, err := spawn(name, bin, env)
 	if err != nil {
-		return nil, nil, 0, err
+		return err
 	}
 	defer p.stop()
 	if _, err := p.handshake(ctx); err != nil {
-		return nil, nil, 0, err
+		return err
 	}
-	var lines [][]byte
-	var ds []time.Duration
-	for _, a := range args {
-		line, d, err := p.callTool(ctx, "list_conversations", a)
-		if err != nil {
-			return nil, nil, 0, err
+	for _, s := range steps {
+		if err := s(ctx, p); err != nil {
+			return err
 		}
-		lines, ds = append(lines, line), append(ds, d)
 	}
-	rss, err := p.peakRSS()
-	return lines, ds, rss, err
+	return nil
+}
+
+// timed is a step that makes a list_conversations call with args and adds
+// its time to into; answer, when not nil, keeps the answer line. Answers are
+// parsed after the process stops, so that parsing a large one in this
+// process does not share the CPU with the server's next call.
+func timed(args string, into *sample, answer *[]byte) step {
+	return func(ctx context.Context, p *proc) error {
+		line, d, err := p.callTool(ctx, "list_conversations", args)
+		if err != nil {
+			return err
+		}
+		into.addDuration(d)
+		if answer != nil {
+			*answer = line
+		}
+		return nil
+	}
+}
+
+// peak is a step that adds the process's peak RSS so far to into.
+func peak(into *sample) step {
+	return func(_ context.Context, p *proc) error {
+		n, err := p.peakRSS()
+		*into = append(*into, float64(n))
+		return err
+	}
 }
 
 // naiveRun is one repetition of the naive baseline: the first call and
 // the same call again (it has no cache, and no paging).
 func (b *bench) naiveRun(ctx context.Context, url string, r *kResult, keep bool) error {
-	lines, ds, rss, err := b.repetition(ctx, "naive", b.bins.naive, env(url), firstArgs, firstArgs)
-	if err != nil {
+	var first []byte
+	err := b.repetition(ctx, "naive", b.bins.naive, env(url),
+		timed(firstArgs, &r.naiveFirst, &first), timed(firstArgs, &r.naiveRepeat, nil), peak(&r.naiveRSS))
+	if err != nil || !keep {
 		return err
 	}
-	r.naiveFirst.addDuration(ds[0])
-	r.naiveRepeat.addDuration(ds[1])
-	r.naiveRSS = append(r.naiveRSS, float64(rss))
-	if !keep {
-		return nil
-	}
-	if r.naiveOut, err = parseOutput(lines[0]); err != nil {
+	if r.naiveOut, err = parseOutput(first); err != nil {
 		return fmt.Errorf("naive: %w", err)
 	}
 	if int64(len(r.naiveOut.text)) != r.body {
@@ -475,21 +495,16 @@ func (b *bench) naiveRun(ctx context.Context, url string, r *kResult, keep bool)
 // oursRun is one repetition of stammer-mcp: the first call, the same call
 // again and the next page (both from its cache).
 func (b *bench) oursRun(ctx context.Context, url string, r *kResult, keep bool) error {
-	lines, ds, rss, err := b.repetition(ctx, "stammer-mcp", b.bins.ours, b.oursEnvFor(url), firstArgs, firstArgs, pagedArgs)
-	if err != nil {
+	var first, paged []byte
+	err := b.repetition(ctx, "stammer-mcp", b.bins.ours, b.oursEnvFor(url),
+		timed(firstArgs, &r.oursFirst, &first), timed(firstArgs, &r.oursRepeat, nil), timed(pagedArgs, &r.oursPaged, &paged), peak(&r.oursRSS))
+	if err != nil || !keep {
 		return err
 	}
-	r.oursFirst.addDuration(ds[0])
-	r.oursRepeat.addDuration(ds[1])
-	r.oursPaged.addDuration(ds[2])
-	r.oursRSS = append(r.oursRSS, float64(rss))
-	if !keep {
-		return nil
+	if r.oursOut, err = parseOutput(first); err == nil {
+		r.oursPagedOut, err = parseOutput(paged)
 	}
-	if r.oursOut, err = parseOutput(lines[0]); err != nil {
-		return fmt.Errorf("stammer-mcp: %w", err)
-	}
-	if r.oursPagedOut, err = parseOutput(lines[2]); err != nil {
+	if err != nil {
 		return fmt.Errorf("stammer-mcp: %w", err)
 	}
 	return nil

@@ -70,39 +70,9 @@ func (b *bench) sharedRun(ctx context.Context, fake *stammertest.Server, r *kRes
 		return err
 	}
 	env := append(b.oursEnvFor(fake.URL), "STAMMER_CACHE_URL="+b.cache.URL)
-	replica := func(name string, calls ...func(p *proc) error) error {
-		p, err := spawn(name, b.bins.ours, env)
-		if err != nil {
-			return err
-		}
-		defer p.stop()
-		if _, err := p.handshake(ctx); err != nil {
-			return err
-		}
-		for _, c := range calls {
-			if err := c(p); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	timed := func(args string, into *sample) func(p *proc) error {
-		return func(p *proc) error {
-			_, d, err := p.callTool(ctx, "list_conversations", args)
-			into.addDuration(d)
-			return err
-		}
-	}
-	rss := func(into *sample) func(p *proc) error {
-		return func(p *proc) error {
-			n, err := p.peakRSS()
-			*into = append(*into, float64(n))
-			return err
-		}
-	}
 	// A publishes in the background: wait for the entry before stopping
 	// A (which would cut the publishing short), and time it.
-	published := func(p *proc) error {
+	published := func(context.Context, *proc) error {
 		start := time.Now()
 		for {
 			keys, err := b.cache.Command("KEYS", "stammer-mcp:*:e:*")
@@ -119,7 +89,7 @@ func (b *bench) sharedRun(ctx context.Context, fake *stammertest.Server, r *kRes
 			time.Sleep(2 * time.Millisecond)
 		}
 	}
-	if err := replica("stammer-mcp replica A", timed(firstArgs, &s.fetched), published, rss(&s.rssA)); err != nil {
+	if err := b.repetition(ctx, "stammer-mcp replica A", b.bins.ours, env, timed(firstArgs, &s.fetched, nil), published, peak(&s.rssA)); err != nil {
 		return err
 	}
 	used, err := b.usedMemory()
@@ -129,7 +99,7 @@ func (b *bench) sharedRun(ctx context.Context, fake *stammertest.Server, r *kRes
 	s.stored = append(s.stored, float64(used-base))
 	before := len(fake.Requests())
 	var warm sample
-	if err := replica("stammer-mcp replica B", timed(warmArgs, &warm), timed(pagedArgs, &s.fromShared), timed(paged2Args, &s.fromLocal), rss(&s.rssB)); err != nil {
+	if err := b.repetition(ctx, "stammer-mcp replica B", b.bins.ours, env, timed(warmArgs, &warm, nil), timed(pagedArgs, &s.fromShared, nil), timed(paged2Args, &s.fromLocal, nil), peak(&s.rssB)); err != nil {
 		return err
 	}
 	if n := len(fake.Requests()) - before; n != 1 {
