@@ -17,6 +17,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -109,8 +110,18 @@ func freePort() (int, error) {
 func (s *Server) start() error {
 	cmd := exec.Command(s.bin, "--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
 		"--save", "", "--appendonly", "no", "--dir", s.dir, "--enable-debug-command", "local")
-	out := &syncBuffer{}
-	cmd.Stdout, cmd.Stderr = out, out
+	// The server writes its output to a file in its directory, read only
+	// for an error message: no copying goroutine, nothing to lock.
+	log, err := os.Create(filepath.Join(s.dir, "server.log"))
+	if err != nil {
+		return err
+	}
+	defer log.Close() // the server has its own descriptor
+	output := func() string {
+		b, _ := os.ReadFile(log.Name())
+		return string(b[:min(len(b), 64<<10)])
+	}
+	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		return err
 	}
@@ -126,12 +137,12 @@ func (s *Server) start() error {
 		}
 		select {
 		case <-p.exited:
-			return fmt.Errorf("server exited; its output:\n%s", out.String())
+			return fmt.Errorf("server exited; its output:\n%s", output())
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
 	p.kill()
-	return fmt.Errorf("server did not answer PING on %s; its output:\n%s", addr, out.String())
+	return fmt.Errorf("server did not answer PING on %s; its output:\n%s", addr, output())
 }
 
 // proc is one run of the server.
@@ -143,27 +154,6 @@ type proc struct {
 func (p *proc) kill() {
 	p.cmd.Process.Kill()
 	<-p.exited
-}
-
-// syncBuffer collects the server's output for error messages.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.b.Len() < 64<<10 {
-		b.b.Write(p)
-	}
-	return len(p), nil
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
 }
 
 // Kill stops the server at once (SIGKILL), as a crash would. Restart

@@ -201,50 +201,26 @@ func appendArray(b []byte, cs []*Conversation, st Style) []byte {
 }
 
 func appendConversation(b []byte, c *Conversation, st Style) []byte {
+	// StyleAlt differs only in spellings: conversation_number as a string,
+	// chatbot, deleted, and epoch-second times.
+	alt := st == StyleAlt
+	at := appendTime
+	if alt {
+		at = appendEpoch
+	}
 	b = append(b, `{"id":`...)
 	b = strconv.AppendInt(b, c.ID, 10)
 	b = append(b, `,"uuid":`...)
 	b = appendString(b, c.UUID)
-	if st == StyleAlt {
+	if alt {
 		b = append(b, `,"conversation_number":"`...)
 		b = strconv.AppendInt(b, c.Number, 10)
 		b = append(b, `","chatbot":`...)
-		b = strconv.AppendInt(b, c.ChatbotID, 10)
-		b = append(b, `,"chatbot_uuid":`...)
-		b = appendString(b, c.ChatbotUUID)
-		b = append(b, `,"user_key":`...)
-		b = appendString(b, c.UserKey)
-		b = append(b, `,"source_platform":`...)
-		b = appendString(b, c.Platform)
-		b = append(b, `,"deleted":`...)
-		b = strconv.AppendBool(b, c.Deleted)
-		b = append(b, `,"created_at":`...)
-		b = strconv.AppendInt(b, c.CreatedAt.Unix(), 10)
-		b = append(b, `,"updated_at":`...)
-		b = strconv.AppendInt(b, c.UpdatedAt.Unix(), 10)
-		b = append(b, `,"messages":[`...)
-		for i, t := range c.Turns {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, `{"query":`...)
-			b = appendString(b, t.Query)
-			b = append(b, `,"answer":`...)
-			if t.Answer == "" {
-				b = append(b, "null"...)
-			} else {
-				b = appendString(b, t.Answer)
-			}
-			b = append(b, `,"created_at":`...)
-			b = strconv.AppendInt(b, t.At.Unix(), 10)
-			b = append(b, '}')
-		}
-		return append(b, `]}`...)
+	} else {
+		b = append(b, `,"conversation_number":`...)
+		b = strconv.AppendInt(b, c.Number, 10)
+		b = append(b, `,"chatbot_id":`...)
 	}
-
-	b = append(b, `,"conversation_number":`...)
-	b = strconv.AppendInt(b, c.Number, 10)
-	b = append(b, `,"chatbot_id":`...)
 	b = strconv.AppendInt(b, c.ChatbotID, 10)
 	b = append(b, `,"chatbot_uuid":`...)
 	b = appendString(b, c.ChatbotUUID)
@@ -252,12 +228,17 @@ func appendConversation(b []byte, c *Conversation, st Style) []byte {
 	b = appendString(b, c.UserKey)
 	b = append(b, `,"source_platform":`...)
 	b = appendString(b, c.Platform)
-	b = append(b, `,"is_active":`...)
-	b = strconv.AppendBool(b, !c.Deleted)
+	if alt {
+		b = append(b, `,"deleted":`...)
+		b = strconv.AppendBool(b, c.Deleted)
+	} else {
+		b = append(b, `,"is_active":`...)
+		b = strconv.AppendBool(b, !c.Deleted)
+	}
 	b = append(b, `,"created_at":`...)
-	b = appendTime(b, c.CreatedAt)
+	b = at(b, c.CreatedAt)
 	b = append(b, `,"updated_at":`...)
-	b = appendTime(b, c.UpdatedAt)
+	b = at(b, c.UpdatedAt)
 	b = append(b, `,"messages":[`...)
 	if st == StyleRoles {
 		first := true
@@ -294,7 +275,7 @@ func appendConversation(b []byte, c *Conversation, st Style) []byte {
 				b = appendString(b, t.Answer)
 			}
 			b = append(b, `,"created_at":`...)
-			b = appendTime(b, t.At)
+			b = at(b, t.At)
 			b = append(b, '}')
 		}
 	}
@@ -307,6 +288,10 @@ func appendTime(b []byte, t time.Time) []byte {
 	b = t.UTC().AppendFormat(b, time.RFC3339)
 	return append(b, '"')
 }
+
+// appendEpoch writes t as whole seconds since 1970, the other time the
+// decoder reads.
+func appendEpoch(b []byte, t time.Time) []byte { return strconv.AppendInt(b, t.Unix(), 10) }
 
 // appendString writes s as a JSON string the way encoding/json does with
 // HTML escaping off (as Django REST Framework does): quotes, backslashes

@@ -301,21 +301,20 @@ func (s *Server) list(r *http.Request, sh Shape, st Style, pg Paging) response {
 
 	// Both dates are inclusive UTC calendar days: CreatedAt in [from, endDay+1).
 	var from, endDay time.Time
-	startStr, haveStart := lastValue(q, "startDate")
-	if haveStart {
-		d, ok := parseDate(startStr)
+	var haveStart, haveEnd bool
+	for _, d := range [...]struct {
+		name string
+		day  *time.Time
+		have *bool
+	}{{"startDate", &from, &haveStart}, {"endDate", &endDay, &haveEnd}} {
+		v, ok := lastValue(q, d.name)
 		if !ok {
-			return badRequest("startDate must be a valid date in YYYY-MM-DD format.")
+			continue
 		}
-		from = d
-	}
-	endStr, haveEnd := lastValue(q, "endDate")
-	if haveEnd {
-		d, ok := parseDate(endStr)
-		if !ok {
-			return badRequest("endDate must be a valid date in YYYY-MM-DD format.")
+		if *d.day, ok = parseDate(v); !ok {
+			return badRequest(d.name + " must be a valid date in YYYY-MM-DD format.")
 		}
-		endDay = d
+		*d.have = true
 	}
 	if haveStart && haveEnd && from.After(endDay) {
 		return badRequest("startDate should not be later than endDate.")

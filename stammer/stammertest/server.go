@@ -223,38 +223,27 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // any current fault. The fault's Header is copied.
 func (s *Server) SetFault(f Fault) {
 	f.Header = f.Header.Clone()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.fault = &f
+	set(s, &s.fault, &f)
 }
 
 // ClearFault makes the server behave normally again.
-func (s *Server) ClearFault() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.fault = nil
-}
+func (s *Server) ClearFault() { set(s, &s.fault, nil) }
 
 // SetShape sets the list envelope used from the next response on.
-func (s *Server) SetShape(sh Shape) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.shape = sh
-}
+func (s *Server) SetShape(sh Shape) { set(s, &s.shape, sh) }
 
 // SetPaging makes the list endpoint answer in pages from the next request
 // on (see Paging); SetPaging(Paging{}) turns paging off.
-func (s *Server) SetPaging(p Paging) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.paging = p
-}
+func (s *Server) SetPaging(p Paging) { set(s, &s.paging, p) }
 
 // SetStyle sets the message style used from the next response on.
-func (s *Server) SetStyle(st Style) {
+func (s *Server) SetStyle(st Style) { set(s, &s.style, st) }
+
+// set changes one of the settings that requests read under s.mu.
+func set[T any](s *Server, field *T, v T) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.style = st
+	*field = v
 }
 
 func (s *Server) takeFault() (Fault, bool) {
