@@ -17,7 +17,9 @@ import (
 
 // SourcePlatforms lists the documented values of the sourcePlatform filter,
 // spelt exactly as the API documents them (including "embeded", "API" and
-// "AUDIO"). The order is the documentation's.
+// "AUDIO"). The order is the documentation's. stammertest.Platforms is a
+// copy kept apart on purpose: the fake API refuses a platform not on its own
+// list, so a typo in either list fails the tests.
 var SourcePlatforms = []string{
 	"none", "whatsapp", "facebook", "instagram", "dashboard", "embeded",
 	"shared", "personalized", "API", "AUDIO", "masterchat",

@@ -73,6 +73,8 @@ func newConversationInsights(d Deps, f *fetcher) (server.ServerTool, error) {
 	return st, err
 }
 
+// Alike in shape to other tools' types on purpose: package doc, "Types that look alike".
+
 // Trend compares the period with the one before it.
 type Trend struct {
 	PreviousStart string  `json:"previous_start" jsonschema:"required" jsonschema_description:"First day of the previous period, YYYY-MM-DD."`

@@ -64,6 +64,8 @@ func (f FilterParams) query() stammer.Query {
 	}
 }
 
+// Alike in shape to other tools' types on purpose: package doc, "Types that look alike".
+
 // Filters echoes the query as it was sent upstream.
 type Filters struct {
 	ChatbotID                int64  `json:"chatbot_id,omitempty" jsonschema_description:"chatbot_id sent to the API."`

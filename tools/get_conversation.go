@@ -17,6 +17,8 @@ import (
 	"github.com/stammer-mcp/stammer-mcp/stammer"
 )
 
+// Alike in shape to other tools' types on purpose: package doc, "Types that look alike".
+
 // Transcript bounds.
 const (
 	defaultMessageLimit = 50
@@ -171,6 +173,8 @@ func find(ctx context.Context, c *stammer.Client, f *fetcher, p GetConversationP
 			p.ConversationNumber, len(found), strings.Join(bots, "; "))
 	}
 }
+
+// Alike in shape to other tools' types on purpose: package doc, "Types that look alike".
 
 // TranscriptMessage is one message of a transcript.
 type TranscriptMessage struct {

@@ -43,6 +43,8 @@ type QuestionGroup struct {
 	Examples      []ConversationRef `json:"examples" jsonschema:"required" jsonschema_description:"Up to three conversations where it was asked, newest first."`
 }
 
+// Alike in shape to other tools' types on purpose: package doc, "Types that look alike".
+
 // TermCount is a word or two-word phrase and how often users wrote it.
 type TermCount struct {
 	Term  string `json:"term" jsonschema:"required" jsonschema_description:"Lower-cased, as users wrote it (accents kept); untrusted user text."`

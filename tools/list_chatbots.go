@@ -15,6 +15,8 @@ import (
 	"github.com/stammer-mcp/stammer-mcp/stammer"
 )
 
+// Alike in shape to other tools' types on purpose: package doc, "Types that look alike".
+
 // Chatbot listing bounds: a row with its exact call is about 80 tokens, so
 // the default page fits any budget and the cap fits the default one.
 const (
@@ -85,6 +87,8 @@ func newListChatbots(d Deps, f *fetcher) (server.ServerTool, error) {
 		})
 	return st, err
 }
+
+// Alike in shape to other tools' types on purpose: package doc, "Types that look alike".
 
 // ChatbotItem is one chatbot of the listing.
 type ChatbotItem struct {

@@ -79,6 +79,8 @@ func newListConversations(d Deps, f *fetcher) (server.ServerTool, error) {
 	return st, err
 }
 
+// Alike in shape to other tools' types on purpose: package doc, "Types that look alike".
+
 // Match is where a listed conversation matched the search.
 type Match struct {
 	Role    string `json:"role" jsonschema:"required" jsonschema_description:"Who wrote the matching message: user, assistant or other."`

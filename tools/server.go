@@ -11,6 +11,15 @@
 //	→ stammer/decode.go: the body's outer shape; fields.go: its field names
 //	→ <tool>.go: the result (summary.go totals, search.go matching)
 //	→ handler.go: fit to the budget (budget.go), errors explained (errors.go)
+//
+// Types that look alike on purpose: a tool's params and result types are its
+// input and output schemas, and each field's description is what the model
+// reads. A field that means the same in two tools (a chatbot's id, a
+// conversation's state, the next call, a count by label) is declared in each
+// with the words that fit that tool, so the declarations repeat in shape but
+// not in what they say; one shared type would say less. Likewise the first
+// lines of a listing tool's run (its query, the list, the error) are how each
+// tool asks for its data; what it does with the list is its own.
 package tools
 
 import (

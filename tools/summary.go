@@ -34,7 +34,7 @@ const busiestDays = 3
 // The small count types below and in insights.go share a shape (a label,
 // a count, their descriptions) on purpose: each field's description is
 // what the model reads in the output schema, so one generic type would
-// say less.
+// say less (see the package doc, "Types that look alike").
 
 // PlatformCount is how many conversations came from one source platform.
 type PlatformCount struct {

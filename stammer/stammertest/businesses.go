@@ -4,7 +4,9 @@ import "sync"
 
 // The four fixture businesses: their names, languages, platforms and
 // topics. Each is built on first use: the demo and the tests need them, a
-// normal start of the server does not.
+// normal start of the server does not. They are data, written as tables to
+// be read and edited as such: their entries repeat in shape, business after
+// business and language after language, and share no logic.
 
 var clinicBiz = sync.OnceValue(func() *business {
 	return newBusiness(business{

@@ -301,6 +301,10 @@ var unansweredRestaurantScript = []qa{
 	{"Are you open on Christmas Eve?", ""},
 }
 
+// The long scripts are data, alike in shape like the tables of
+// businesses.go. They are functions, not vars like the short ones, so that
+// their slices, which hold texts that are not constants, are made when the
+// fixtures are built rather than at every start.
 func longClinicScript() []qa {
 	return []qa{
 		{wisdomToothQuery, aftercareAnswer()},
