@@ -502,7 +502,7 @@ func TestDecodeListBodyCap(t *testing.T) {
 	}
 	// The cap stops reading: a reader that never ends is read only up to
 	// the cap (plus one byte).
-	cr := &countingReader{r: io.MultiReader(strings.NewReader(`[{"messages": ["`), infiniteX{})}
+	cr := &countReader{r: io.MultiReader(strings.NewReader(`[{"messages": ["`), infiniteX{})}
 	_, err := DecodeList(cr, 1<<16)
 	var tl *BodyTooLargeError
 	if !errors.As(err, &tl) {
@@ -533,17 +533,6 @@ func (infiniteX) Read(p []byte) (int, error) {
 		p[i] = 'x'
 	}
 	return len(p), nil
-}
-
-type countingReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
 }
 
 // failingReader returns its data, then err.

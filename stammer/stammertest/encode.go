@@ -35,19 +35,15 @@ func Shapes() []Shape {
 // "array", "results", "conversations", "data.results"), so a test can
 // compare what the client recognised with what was sent.
 func (sh Shape) String() string {
-	switch sh {
-	case ShapeEnvelope:
-		return "envelope"
-	case ShapeArray:
-		return "array"
-	case ShapeResults:
-		return "results"
-	case ShapeConversations:
-		return "conversations"
-	case ShapeDataResults:
-		return "data.results"
+	return enumName([]string{"envelope", "array", "results", "conversations", "data.results"}, "Shape", int(sh))
+}
+
+// enumName is names[i], or kind(i) for a value without a name.
+func enumName(names []string, kind string, i int) string {
+	if i >= 0 && i < len(names) {
+		return names[i]
 	}
-	return "Shape(" + strconv.Itoa(int(sh)) + ")"
+	return kind + "(" + strconv.Itoa(i) + ")"
 }
 
 // Style is how each conversation and its messages are spelt. The real
@@ -78,15 +74,7 @@ func Styles() []Style { return []Style{StyleTurns, StyleRoles, StyleAlt} }
 
 // String names the style ("turns", "roles", "alt") for test names and logs.
 func (st Style) String() string {
-	switch st {
-	case StyleTurns:
-		return "turns"
-	case StyleRoles:
-		return "roles"
-	case StyleAlt:
-		return "alt"
-	}
-	return "Style(" + strconv.Itoa(int(st)) + ")"
+	return enumName([]string{"turns", "roles", "alt"}, "Style", int(st))
 }
 
 // Messages the server puts in envelopes, as Stammer's other endpoints do.
