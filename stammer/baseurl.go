@@ -111,16 +111,8 @@ func baseURLError(raw, problem string) error {
 // user/api/…) is a pasted endpoint and reduces to its prefix. An API path
 // without a prefix is taken as "en" too.
 func langFromPath(p string) (string, bool) {
-	var segs []string
-	for _, s := range strings.Split(p, "/") {
-		if s != "" {
-			segs = append(segs, s)
-		}
-	}
-	if len(segs) == 0 {
-		return defaultLang, true
-	}
-	if isAPIPath(segs) {
+	segs := strings.FieldsFunc(p, func(r rune) bool { return r == '/' })
+	if len(segs) == 0 || isAPIPath(segs) {
 		return defaultLang, true
 	}
 	if !isLangCode(segs[0]) {
@@ -146,31 +138,12 @@ func isAPIPath(segs []string) bool {
 // "pt-br", "zh-hans", "es-419").
 func isLangCode(s string) bool {
 	parts := strings.Split(s, "-")
-	if n := len(parts[0]); n < 2 || n > 3 || !isLetters(parts[0]) {
+	if len(parts) > 3 || len(parts[0]) > 3 || strings.ContainsAny(parts[0], "0123456789") {
 		return false
 	}
-	for _, sub := range parts[1:] {
-		if n := len(sub); n < 2 || n > 8 || !isAlnum(sub) {
-			return false
-		}
-	}
-	return len(parts) <= 3
-}
-
-func isLetters(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i] | 0x20
-		if c < 'a' || c > 'z' {
-			return false
-		}
-	}
-	return true
-}
-
-func isAlnum(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('0' <= c && c <= '9') && ((c|0x20) < 'a' || (c|0x20) > 'z') {
+	notAlnum := func(r rune) bool { return !('0' <= r && r <= '9' || 'a' <= r|0x20 && r|0x20 <= 'z') }
+	for _, p := range parts {
+		if len(p) < 2 || len(p) > 8 || strings.ContainsFunc(p, notAlnum) {
 			return false
 		}
 	}

@@ -1,6 +1,7 @@
 package stammer
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -67,8 +68,8 @@ type Config struct {
 	UserAgent string
 	// HTTPClient sends the requests; nil means a dedicated client with
 	// connection timeouts (never http.DefaultClient, which others may
-	// have modified). A given client is copied, and its CheckRedirect is
-	// wrapped so that redirects to another host are still refused.
+	// have modified). A given client is copied, and its CheckRedirect
+	// replaced, so that redirects to another host are still refused.
 	HTTPClient *http.Client
 	// Logger receives one debug line per request (method, path, query,
 	// status, bytes, duration); nil discards. Headers and the token are
@@ -139,62 +140,34 @@ func New(cfg Config) (*Client, error) {
 	c := &Client{
 		base:      base,
 		token:     token,
-		timeout:   cfg.Timeout,
-		maxBody:   cfg.MaxBodyBytes,
-		userAgent: strings.TrimSpace(cfg.UserAgent),
-		log:       cfg.Logger,
+		timeout:   orDefault(cfg.Timeout, DefaultTimeout),
+		maxBody:   orDefault(cfg.MaxBodyBytes, DefaultMaxBodyBytes),
+		userAgent: cmp.Or(strings.TrimSpace(cfg.UserAgent), defaultUserAgent),
+		log:       cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler)),
 		retries:   max(cfg.MaxRetries, 0),
-		backoff:   cfg.RetryBackoff,
-		maxPages:  cfg.MaxPages,
+		backoff:   orDefault(cfg.RetryBackoff, DefaultRetryBackoff),
+		maxPages:  orDefault(cfg.MaxPages, DefaultMaxPages),
 		red:       redact.New(token),
 		onWait:    cfg.RetryAfter,
 	}
-	if c.backoff <= 0 {
-		c.backoff = DefaultRetryBackoff
-	}
-	if c.maxPages <= 0 {
-		c.maxPages = DefaultMaxPages
-	}
-	if c.timeout <= 0 {
-		c.timeout = DefaultTimeout
-	}
-	if c.maxBody <= 0 {
-		c.maxBody = DefaultMaxBodyBytes
-	}
-	if c.userAgent == "" {
-		c.userAgent = defaultUserAgent
-	}
-	conc, budget := cfg.MaxConcurrent, cfg.MaxInFlightBytes
-	if conc <= 0 {
-		conc = DefaultMaxConcurrent
-	}
-	if budget <= 0 {
-		budget = DefaultMaxInFlightBytes
-	}
-	c.lim = gate.New(conc, max(budget, c.maxBody))
-	if strings.ContainsFunc(c.userAgent, func(r rune) bool { return r < ' ' || r == 0x7f }) {
-		return nil, errors.New("stammer: Config.UserAgent contains control characters")
-	}
-	if c.log == nil {
-		c.log = slog.New(slog.DiscardHandler)
-	}
+	c.lim = gate.New(orDefault(cfg.MaxConcurrent, DefaultMaxConcurrent),
+		max(orDefault(cfg.MaxInFlightBytes, DefaultMaxInFlightBytes), c.maxBody))
 	if cfg.HTTPClient == nil {
 		c.hc = NewHTTPClient()
 	} else {
 		hc := *cfg.HTTPClient
 		c.hc = &hc
 	}
-	prev := c.hc.CheckRedirect
-	c.hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if err := c.checkRedirect(req, via); err != nil {
-			return err
-		}
-		if prev != nil {
-			return prev(req, via)
-		}
-		return nil
-	}
+	c.hc.CheckRedirect = c.checkRedirect
 	return c, nil
+}
+
+// orDefault is v when set, else def (settings are positive; 0 means unset).
+func orDefault[T int | int64 | time.Duration](v, def T) T {
+	if v > 0 {
+		return v
+	}
+	return def
 }
 
 // cleanToken trims the token and drops a pasted "Token " prefix (people
@@ -392,8 +365,9 @@ func (c *Client) ListConversations(ctx context.Context, q Query) (*ListResult, e
 		link = u
 	}
 	total.Message = c.red.Redact(total.Message)
-	fc := fieldCleaner{red: c.red}
-	fc.conversations(total.Conversations)
+	for i := range total.Conversations {
+		cleanFields(&total.Conversations[i], c.red)
+	}
 	return total, nil
 }
 
@@ -492,16 +466,13 @@ func (c *Client) GetConversation(ctx context.Context, uuid string) (*Conversatio
 	defer done()
 	var conv *Conversation
 	// Django's <uuid:> path converter matches lower case only.
-	err = c.get(ctx, c.conversationURL(strings.ToLower(uuid)), c.maxBody, func(r io.Reader, limit int64) (int64, error) {
-		lr := &countReader{r: r}
-		var err error
-		conv, err = DecodeConversation(lr, limit)
-		return lr.n, err
+	err = c.get(ctx, c.conversationURL(strings.ToLower(uuid)), c.maxBody, func(r io.Reader, limit int64) (n int64, err error) {
+		conv, n, err = decodeRetrieved(r, limit)
+		return n, err
 	})
 	if err != nil {
 		return nil, err
 	}
-	fc := fieldCleaner{red: c.red}
-	fc.conversation(conv)
+	cleanFields(conv, c.red)
 	return conv, nil
 }

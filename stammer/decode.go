@@ -72,6 +72,12 @@ func decodeList(r io.Reader, readLimit, keepLimit int64, hook itemHook) (*ListRe
 // object, bare or inside {"message","data":{…}} (a one-element list is
 // accepted too). Errors are as for DecodeList.
 func DecodeConversation(r io.Reader, limit int64) (*Conversation, error) {
+	c, _, err := decodeRetrieved(r, limit)
+	return c, err
+}
+
+// decodeRetrieved is DecodeConversation, also returning the bytes read.
+func decodeRetrieved(r io.Reader, limit int64) (*Conversation, int64, error) {
 	d := newDecoder(r, limit)
 	d.one = true
 	var res ListResult
@@ -82,14 +88,14 @@ func DecodeConversation(r io.Reader, limit int64) (*Conversation, error) {
 	if err == nil {
 		switch n := len(res.Conversations); {
 		case n == 1:
-			return &res.Conversations[0], nil
+			return &res.Conversations[0], d.lr.n, nil
 		case n == 0 && res.Message != "":
 			err = fmt.Errorf("expected a conversation, found none%s", apiWords(res.Message))
 		default:
 			err = fmt.Errorf("expected one conversation, found a list of %d", n)
 		}
 	}
-	return nil, d.wrap(err)
+	return nil, d.lr.n, d.wrap(err)
 }
 
 // limitReader counts what it reads and refuses to go past limit+1 bytes

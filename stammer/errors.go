@@ -3,7 +3,6 @@ package stammer
 import (
 	"bytes"
 	"cmp"
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -126,17 +125,6 @@ type requestError struct {
 
 func (e *requestError) Error() string   { return e.msg }
 func (e *requestError) Unwrap() []error { return e.errs }
-
-// Timeout reports whether the request ran out of time, for callers that
-// test net.Error-style.
-func (e *requestError) Timeout() bool {
-	for _, err := range e.errs {
-		if errors.Is(err, context.DeadlineExceeded) {
-			return true
-		}
-	}
-	return false
-}
 
 // maxErrorBody is how much of an error response is read: enough for any
 // real JSON error, small enough that an error page costs nothing.

@@ -188,7 +188,7 @@ func (b *convBuilder) set(d *decoder, u use, v scalar) bool {
 		}
 		return ok
 	case fUUID, fChatbotUUID:
-		ok := v.isString() && isUUID(bytes.TrimSpace(v.b))
+		ok := v.isString() && IsUUID(bytes.TrimSpace(v.b))
 		if ok && b.have.take(u) {
 			if u.field == fUUID {
 				c.UUID = string(bytes.TrimSpace(v.b))

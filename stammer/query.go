@@ -3,9 +3,11 @@ package stammer
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // The documented parameter names, verbatim. They are the API's own (a mix of
@@ -114,20 +116,13 @@ func (q Query) Validate() error {
 			Fix:     "Use the 36-character form 8-4-4-4-12 hex digits, e.g. 12345678-1234-5678-1234-567812345678, or send chatbot_id instead.",
 		}
 	}
-	var start, end time.Time
-	if q.StartDate != "" {
-		t, ok := parseDate(q.StartDate)
-		if !ok {
-			return dateError(ParamStartDate, q.StartDate)
-		}
-		start = t
+	start, ok := parseDate(q.StartDate)
+	if !ok {
+		return dateError(ParamStartDate, q.StartDate)
 	}
-	if q.EndDate != "" {
-		t, ok := parseDate(q.EndDate)
-		if !ok {
-			return dateError(ParamEndDate, q.EndDate)
-		}
-		end = t
+	end, ok := parseDate(q.EndDate)
+	if !ok {
+		return dateError(ParamEndDate, q.EndDate)
 	}
 	if !start.IsZero() && !end.IsZero() && start.After(end) {
 		return &QueryError{
@@ -137,7 +132,7 @@ func (q Query) Validate() error {
 			Fix:     "Send a startDate on or before endDate (swap them if they were reversed).",
 		}
 	}
-	if q.SourcePlatform != "" && !isPlatform(q.SourcePlatform) {
+	if q.SourcePlatform != "" && !slices.Contains(SourcePlatforms, q.SourcePlatform) {
 		fix := "Use one of: " + strings.Join(SourcePlatforms, ", ") + " (spelt exactly so)."
 		if p, ok := NormalizePlatform(q.SourcePlatform); ok {
 			fix = fmt.Sprintf("Use %q, the API's exact spelling. Valid values: %s.", p, strings.Join(SourcePlatforms, ", "))
@@ -163,16 +158,13 @@ func dateError(param, value string) *QueryError {
 
 // parseDate accepts exactly YYYY-MM-DD naming a day that exists (no
 // 2026-02-30, no single-digit months, no time part), which is what a Django
-// DateField parses.
+// DateField parses; "" (not set) is the zero time.
 func parseDate(s string) (time.Time, bool) {
-	if len(s) != len(DateLayout) {
-		return time.Time{}, false
+	if s == "" {
+		return time.Time{}, true
 	}
 	t, err := time.Parse(DateLayout, s)
-	if err != nil {
-		return time.Time{}, false
-	}
-	return t, true
+	return t, err == nil && len(s) == len(DateLayout)
 }
 
 // quoteValue quotes a caller-supplied value for an error message: Go quoting
@@ -182,7 +174,7 @@ func quoteValue(s string) string {
 	const max = 64
 	if len(s) > max {
 		cut := max
-		for cut > 0 && !isRuneStart(s[cut]) {
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
 			cut--
 		}
 		return strconv.Quote(s[:cut]) + "…"
@@ -190,15 +182,11 @@ func quoteValue(s string) string {
 	return strconv.Quote(s)
 }
 
-func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
-
-// IsUUID reports whether s is a uuid in the canonical 8-4-4-4-12 hex form
-// (either case). Braces, "urn:uuid:" and unhyphenated forms are refused: the
-// API's path and filter take the canonical form.
-func IsUUID(s string) bool { return isUUID(s) }
-
-// isUUID is IsUUID for strings and the decoder's byte slices alike.
-func isUUID[S ~string | ~[]byte](s S) bool {
+// IsUUID reports whether s (a string, or the decoder's bytes) is a uuid in
+// the canonical 8-4-4-4-12 hex form (either case). Braces, "urn:uuid:" and
+// unhyphenated forms are refused: the API's path and filter take the
+// canonical form.
+func IsUUID[S ~string | ~[]byte](s S) bool {
 	if len(s) != 36 {
 		return false
 	}
@@ -210,25 +198,12 @@ func isUUID[S ~string | ~[]byte](s S) bool {
 				return false
 			}
 		default:
-			if !isHex(c) {
+			if !('0' <= c && c <= '9' || 'a' <= c|0x20 && c|0x20 <= 'f') {
 				return false
 			}
 		}
 	}
 	return true
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-func isPlatform(s string) bool {
-	for _, p := range SourcePlatforms {
-		if s == p {
-			return true
-		}
-	}
-	return false
 }
 
 // NormalizePlatform maps s, case-insensitively and ignoring surrounding

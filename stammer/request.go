@@ -23,24 +23,21 @@ import (
 // with backoff, every failure mapped to the client's errors, and the
 // per-request log line.
 
-// redirectError is a redirect the client refused to follow.
-type redirectError struct{ msg string }
-
-func (e *redirectError) Error() string { return e.msg }
-
 // checkRedirect follows redirects only within the configured host and
 // scheme: the Authorization header goes with a redirect, and the token
 // must never reach another host or travel unencrypted.
 func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
-	if len(via) >= maxRedirects {
-		return &redirectError{fmt.Sprintf("the Stammer API at %s redirected more than %d times", c.base.Host, maxRedirects)}
+	var msg string
+	switch {
+	case len(via) >= maxRedirects:
+		msg = fmt.Sprintf("the Stammer API at %s redirected more than %d times", c.base.Host, maxRedirects)
+	case !c.sameOrigin(req.URL):
+		msg = fmt.Sprintf("the Stammer API at %s redirected to %s; not following it, so that the token is not sent to another host (check STAMMER_BASE_URL)",
+			c.base.Host, quoteValue(req.URL.Scheme+"://"+req.URL.Host))
+	default:
+		return nil
 	}
-	if !c.sameOrigin(req.URL) {
-		return &redirectError{fmt.Sprintf(
-			"the Stammer API at %s redirected to %s; not following it, so that the token is not sent to another host (check STAMMER_BASE_URL)",
-			c.base.Host, quoteValue(req.URL.Scheme+"://"+req.URL.Host))}
-	}
-	return nil
+	return &requestError{msg: msg, errs: []error{ErrRedirectRefused}}
 }
 
 // sameOrigin reports whether u has the configured scheme and host (with
@@ -62,17 +59,6 @@ func hostPort(scheme, host string) string {
 		port = "80"
 	}
 	return net.JoinHostPort(strings.Trim(host, "[]"), port)
-}
-
-type countReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
 }
 
 // decodeFunc decodes a success body read with at most limit bytes and
@@ -226,9 +212,9 @@ func (c *Client) transportError(ctx context.Context, err error, during string) e
 	if during != "" {
 		during = " " + during
 	}
-	var rerr *redirectError
-	if errors.As(err, &rerr) {
-		return &requestError{msg: rerr.msg, errs: []error{ErrRedirectRefused, err}}
+	var re *requestError
+	if errors.As(err, &re) { // a redirect checkRedirect refused
+		return re
 	}
 	var ne net.Error
 	timedOut := errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) ||

@@ -1,8 +1,8 @@
 package stammer
 
 import (
+	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/stammer-mcp/stammer-mcp/inert"
 	"github.com/stammer-mcp/stammer-mcp/redact"
@@ -15,38 +15,14 @@ import (
 // like an error message. Message text stays as the API sent it; the tools
 // clean and quote it where they show it, cut to their budget.
 
-// knownPlatforms maps each documented source platform, lower-cased, to
-// itself as the API spells it.
-var knownPlatforms = func() map[string]string {
-	m := make(map[string]string, len(SourcePlatforms))
-	for _, p := range SourcePlatforms {
-		m[strings.ToLower(p)] = p
-	}
-	return m
-}()
-
-// fieldCleaner makes the fields of decoded conversations safe to show. It
-// remembers the platforms it has seen, which repeat in every conversation.
-type fieldCleaner struct {
-	platforms map[string]string
-	// red removes the token from message text. Redacting results is not
-	// enough for text: insights split it into words and phrases, and a
-	// piece of the token is not the token.
-	red *redact.Redactor
-}
-
-// conversations cleans every conversation of cs in place.
-func (f *fieldCleaner) conversations(cs []Conversation) {
-	for i := range cs {
-		f.conversation(&cs[i])
-	}
-}
-
-// conversation makes c's fields safe: a uuid that does not parse is
+// cleanFields makes c's fields safe: a uuid that does not parse is
 // dropped (it could not be used to open the conversation anyway), a
 // platform that is not a documented value is shown as unknown with its
-// text quoted, and a user key is cleaned and cut.
-func (f *fieldCleaner) conversation(c *Conversation) {
+// text quoted, and a user key is cleaned and cut. The token is removed
+// from message text with red: redacting results is not enough for text,
+// since insights split it into words and phrases, and a piece of the token
+// is not the token.
+func cleanFields(c *Conversation, red *redact.Redactor) {
 	if c.UUID != "" && !IsUUID(c.UUID) {
 		c.UUID = ""
 	}
@@ -54,32 +30,24 @@ func (f *fieldCleaner) conversation(c *Conversation) {
 		c.ChatbotUUID = ""
 	}
 	if c.Platform != "" {
-		c.Platform = f.platform(c.Platform)
+		c.Platform = platform(c.Platform)
 	}
 	if c.UserKey != "" {
 		c.UserKey = inert.Field(c.UserKey)
 	}
 	for i := range c.Messages {
-		c.Messages[i].Text = f.red.Redact(c.Messages[i].Text)
+		c.Messages[i].Text = red.Redact(c.Messages[i].Text)
 	}
 }
 
-// platform returns p if it is a documented platform, else
+// platform returns p in the documented spelling (NormalizePlatform), else
 // `unknown "<p cleaned>"`.
-func (f *fieldCleaner) platform(p string) string {
-	if known, ok := knownPlatforms[p]; ok && known == p {
+func platform(p string) string {
+	if slices.Contains(SourcePlatforms, p) { // as the API spells it, the usual case
 		return p
 	}
-	if out, ok := f.platforms[p]; ok {
-		return out
+	if known, ok := NormalizePlatform(p); ok {
+		return known
 	}
-	out := "unknown " + strconv.Quote(inert.Field(p))
-	if known, ok := knownPlatforms[strings.ToLower(strings.TrimSpace(p))]; ok {
-		out = known
-	}
-	if f.platforms == nil {
-		f.platforms = map[string]string{}
-	}
-	f.platforms[p] = out
-	return out
+	return "unknown " + strconv.Quote(inert.Field(p))
 }
