@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 
@@ -44,18 +43,15 @@ func TestPagingAgainstTheFake(t *testing.T) {
 		requests  int // 0 means pages
 		convs     int
 		truncated stammer.Truncation
-		note      string
 	}{
 		{name: "all pages under the cap", paging: stammertest.Paging{Size: 30}, pages: (n + 29) / 30, convs: n},
 		{name: "exactly the cap", paging: stammertest.Paging{Size: 30}, maxPages: (n + 29) / 30, pages: (n + 29) / 30, convs: n},
-		{name: "the cap stops the walk", paging: stammertest.Paging{Size: 30}, maxPages: 2, pages: 2, convs: 60, truncated: stammer.TruncatedPageCap,
-			note: "only the first 2 pages (60 conversations) were read"},
+		{name: "the cap stops the walk", paging: stammertest.Paging{Size: 30}, maxPages: 2, pages: 2, convs: 60, truncated: stammer.TruncatedPageCap},
 		{name: "default cap", paging: stammertest.Paging{Size: 1}, pages: stammer.DefaultMaxPages, convs: stammer.DefaultMaxPages, truncated: stammer.TruncatedPageCap},
 		// The first request has no page parameter and the loop's link has
 		// page=1: a different URL for the same page, fetched once more,
 		// recognised by its conversations and not joined.
-		{name: "a loop stops the walk", paging: stammertest.Paging{Size: 30, Loop: true}, pages: 1, requests: 2, convs: 30, truncated: stammer.TruncatedLoop,
-			note: "pointed back at a page already read"},
+		{name: "a loop stops the walk", paging: stammertest.Paging{Size: 30, Loop: true}, pages: 1, requests: 2, convs: 30, truncated: stammer.TruncatedLoop},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -81,12 +77,6 @@ func TestPagingAgainstTheFake(t *testing.T) {
 			}
 			if (tt.truncated != "") != (res.Next != "") {
 				t.Errorf("Next = %q with truncated %q", res.Next, res.Truncated)
-			}
-			if !strings.Contains(res.Note(), tt.note) || (tt.truncated == "") != (res.Note() == "") {
-				t.Errorf("Note() = %q, want it to contain %q", res.Note(), tt.note)
-			}
-			if tt.truncated == stammer.TruncatedPageCap && !strings.Contains(res.Note(), "the API reports") {
-				t.Errorf("Note() = %q does not give the API's total", res.Note())
 			}
 		})
 	}

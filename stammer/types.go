@@ -2,18 +2,13 @@
 // (GET /{lang}/chatbot/api/v1/conversations/), as served by app.stammer.ai
 // and by agencies' white-label domains.
 //
-// The API's response body is undocumented, so the client decodes tolerantly:
-// it accepts the {"message","data"} envelope the rest of Stammer's API uses,
-// a bare array, and Django REST Framework style {"count","next","results"},
-// and it normalises common field-name variants into Conversation and Message.
-// It knows HTTP, not MCP: the tools package turns its results into what a
-// model sees.
+// The API's response body is undocumented, so the client decodes the shapes
+// and field names shared/reference/stammer-api-notes.md gives evidence for
+// (fields.go) into Conversation and Message. It knows HTTP, not MCP: the
+// tools package turns its results into what a model sees.
 package stammer
 
-import (
-	"fmt"
-	"time"
-)
+import "time"
 
 // SourcePlatforms lists the documented values of the sourcePlatform filter,
 // spelt exactly as the API documents them (including "embeded", "API" and
@@ -47,17 +42,15 @@ type Query struct {
 }
 
 // State says whether a conversation is live or deleted, as far as the API
-// told us. Stammer deletes by deactivating, and the response format is
-// undocumented, so a conversation without any flag is StateUnknown rather
-// than guessed.
+// told us: a conversation without any flag is StateUnknown, not guessed.
 type State int
 
 const (
-	// StateUnknown means the response carried no deleted or is_active flag.
+	// StateUnknown: the response carried no deleted or is_active flag.
 	StateUnknown State = iota
-	// StateLive means the conversation is active (not deleted).
+	// StateLive: the conversation is active (not deleted).
 	StateLive
-	// StateDeleted means the conversation was deleted (deactivated).
+	// StateDeleted: the conversation was deleted (Stammer deactivates).
 	StateDeleted
 )
 
@@ -85,10 +78,9 @@ const (
 	RoleOther Role = "other"
 )
 
-// Message is one message of a conversation, normalised from either
-// Stammer-style turns {query, answer, created_at} (one turn becomes a user
-// message followed by an assistant message) or role/sender + content/text
-// lists.
+// Message is one message of a conversation: a Stammer turn {query, answer,
+// created_at} gives a user message then an assistant message, a
+// role/content object one message.
 type Message struct {
 	// Role is who wrote it.
 	Role Role
@@ -99,8 +91,7 @@ type Message struct {
 	At time.Time
 }
 
-// Conversation is one conversation, normalised from whatever field names the
-// API used. Fields the API did not send are zero.
+// Conversation is one conversation. Fields the API did not send are zero.
 type Conversation struct {
 	// ID is the API's integer id.
 	ID int64
@@ -124,8 +115,7 @@ type Conversation struct {
 	UpdatedAt time.Time
 	// Messages are in the order the API sent them.
 	Messages []Message
-	// MessageCount is len(Messages), or the API's own count when it sent a
-	// count but no messages.
+	// MessageCount is len(Messages).
 	MessageCount int
 }
 
@@ -147,8 +137,7 @@ type ListResult struct {
 	// new conversations arrive while the pages are read.
 	Duplicates int
 	// Shape names the response shape that was recognised ("envelope",
-	// "array", "results", "conversations", "data.results", ...), for logs and
-	// debugging.
+	// "array", "results", "data.results", ...), for doctor --shape.
 	Shape string
 	// Bytes is the size of the response body (of every page together).
 	Bytes int64
@@ -179,22 +168,3 @@ const (
 	// TruncatedLoop: the next link pointed at a page already read.
 	TruncatedLoop Truncation = "loop"
 )
-
-// Note explains the truncation in a sentence for the model (with the
-// numbers of r), or "" when r is complete.
-func (r *ListResult) Note() string {
-	n := len(r.Conversations)
-	switch r.Truncated {
-	case TruncatedPageCap:
-		s := fmt.Sprintf("Partial result: the Stammer API answered in pages and only the first %d pages (%d conversations) were read, the most one call fetches", r.Pages, n)
-		if r.Count > n {
-			s += fmt.Sprintf("; the API reports %d in all", r.Count)
-		}
-		return s + ". Narrow the query (a shorter startDate–endDate range, one chatbot or one sourcePlatform) to cover everything."
-	case TruncatedOtherHost:
-		return fmt.Sprintf("Partial result: after %d page(s) (%d conversations) the Stammer API linked its next page on another host, which was not followed so that the API token is not sent there. Check STAMMER_BASE_URL is the agency's API domain.", r.Pages, n)
-	case TruncatedLoop:
-		return fmt.Sprintf("Partial result: after %d page(s) (%d conversations) the Stammer API's next link pointed back at a page already read, so reading stopped.", r.Pages, n)
-	}
-	return ""
-}

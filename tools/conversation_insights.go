@@ -56,7 +56,7 @@ func newConversationInsights(d Deps, f *fetcher) (server.ServerTool, error) {
 			idx, _ := matching(cs, p.Search)
 			r := &ConversationInsightsResult{
 				Demo: d.Demo, Filters: Filters(q), Search: p.Search, Fetched: len(cs),
-				Totals: aggregate(cs, idx, q.StartDate, q.EndDate), FetchedAt: rfc3339(got.at), Partial: got.res.Note(),
+				Totals: aggregate(cs, idx, q.StartDate, q.EndDate), FetchedAt: rfc3339(got.at), Partial: partialNote(got.res),
 				covers: got.covers,
 			}
 			newestFirst(cs, idx)

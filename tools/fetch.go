@@ -3,6 +3,7 @@ package tools
 import (
 	"container/list"
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -114,6 +115,26 @@ type fetched struct {
 	// covers names the chatbots a query without a chatbot covered when
 	// the caller may read only some (access.go); "" means all of them.
 	covers string
+}
+
+// partialNote explains in a sentence for the model why r is partial (the
+// client stopped following the API's next links), with r's numbers, or
+// returns "" when r is complete.
+func partialNote(r *stammer.ListResult) string {
+	n := len(r.Conversations)
+	switch r.Truncated {
+	case stammer.TruncatedPageCap:
+		s := fmt.Sprintf("Partial result: the Stammer API answered in pages and only the first %d pages (%d conversations) were read, the most one call fetches", r.Pages, n)
+		if r.Count > n {
+			s += fmt.Sprintf("; the API reports %d in all", r.Count)
+		}
+		return s + ". Narrow the query (a shorter startDate–endDate range, one chatbot or one sourcePlatform) to cover everything."
+	case stammer.TruncatedOtherHost:
+		return fmt.Sprintf("Partial result: after %d page(s) (%d conversations) the Stammer API linked its next page on another host, which was not followed so that the API token is not sent there. Check STAMMER_BASE_URL is the agency's API domain.", r.Pages, n)
+	case stammer.TruncatedLoop:
+		return fmt.Sprintf("Partial result: after %d page(s) (%d conversations) the Stammer API's next link pointed back at a page already read, so reading stopped.", r.Pages, n)
+	}
+	return ""
 }
 
 // get returns the result for q.q, cached under q. The result is shared:

@@ -145,7 +145,7 @@ func newChatbotList(p ListChatbotsParams, got fetched, d Deps, allowed func(id i
 	}
 	r := &ListChatbotsResult{
 		Demo: d.Demo, StartDate: p.StartDate, EndDate: p.EndDate, OnlyDeletedConversations: *p.OnlyDeletedConversations,
-		Conversations: len(cs), Total: len(rows), Offset: p.Offset, FetchedAt: rfc3339(got.at), Partial: got.res.Note(), params: p,
+		Conversations: len(cs), Total: len(rows), Offset: p.Offset, FetchedAt: rfc3339(got.at), Partial: partialNote(got.res), params: p,
 	}
 	limit := defaultChatbotLimit
 	if p.Limit != nil {

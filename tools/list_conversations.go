@@ -173,7 +173,7 @@ func newListResult(p ListConversationsParams, q stammer.Query, got fetched, demo
 		SkippedItems: res.Skipped,
 		MorePages:    res.Next != "",
 		Truncated:    string(res.Truncated),
-		partial:      res.Note(),
+		partial:      partialNote(res),
 		covers:       got.covers,
 		FetchedAt:    rfc3339(got.at),
 		params:       p,

@@ -33,7 +33,7 @@ func TestListConversationsReportsProgress(t *testing.T) {
 }
 
 // TestPageCapIsSaidInTheResult needs list_conversations to surface
-// stammer.ListResult.Truncated: its Note() in the text, and a structured
+// stammer.ListResult.Truncated: its partialNote in the text, and a structured
 // field `truncated` (the Truncation value: "page_cap", "other_host",
 // "loop").
 func TestPageCapIsSaidInTheResult(t *testing.T) {
