@@ -30,21 +30,32 @@ const DefaultMaxBodyBytes int64 = 256 << 20
 // "stammer-mcp/<version>".
 const defaultUserAgent = "stammer-mcp/dev"
 
-// DefaultMaxPages bounds how many pages one call fetches by following
-// "next" links. The API is not known to page at all; the cap keeps a
-// misbehaving server from walking a call through thousands of requests.
+// DefaultMaxPages bounds the pages one call follows "next" links to. The
+// API is not known to page at all; the cap keeps a misbehaving server from
+// walking a call through thousands of requests.
 const DefaultMaxPages = 50
 
 // DefaultRetryBackoff is the base of the exponential backoff between
-// attempts: the wait before attempt n+1 is uniformly random in
-// [0, DefaultRetryBackoff·2ⁿ⁻¹] ("full jitter"), capped at maxBackoff.
+// attempts (see backoff), which maxBackoff caps.
 const DefaultRetryBackoff = 500 * time.Millisecond
 
-// maxBackoff caps one backoff wait (before jitter).
 const maxBackoff = 8 * time.Second
 
 // maxRedirects matches net/http's own default limit.
 const maxRedirects = 10
+
+// DefaultMaxConcurrent is how many calls may talk to the Stammer API at
+// once, per process. Others wait their turn (the wait counts in their own
+// deadline) rather than each reading a large answer at the same time: the
+// body cap is per call, and six calls each at the cap would need six times
+// the memory.
+const DefaultMaxConcurrent = 4
+
+// DefaultMaxInFlightBytes bounds the answer bytes being read at once by all
+// calls together (each call's own cap is MaxBodyBytes). When the cap of one
+// call is larger, the budget is raised to it so that one call alone can
+// always use its whole cap.
+const DefaultMaxInFlightBytes int64 = 256 << 20
 
 // Config configures a Client. The zero value is usable (it talks to
 // app.stammer.ai) but has no token, so every call returns ErrNoToken.
@@ -60,9 +71,7 @@ type Config struct {
 	Timeout time.Duration
 	// MaxBodyBytes caps each call's answer (all pages together): the
 	// bytes read, and the memory the decoded conversations take, which
-	// can exceed their JSON (see DecodeList). Past either, the call fails
-	// with *BodyTooLargeError; a declared Content-Length over it is
-	// refused before reading. 0 means DefaultMaxBodyBytes.
+	// can exceed their JSON (see DecodeList). 0 means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
 	// UserAgent is sent as User-Agent; "" means "stammer-mcp/dev".
 	UserAgent string
@@ -75,28 +84,22 @@ type Config struct {
 	// status, bytes, duration); nil discards. Headers and the token are
 	// never logged.
 	Logger *slog.Logger
-	// MaxRetries is how many times a request is retried after 429, 502,
-	// 503, 504 or a dropped connection (a reset, or a connection closed
-	// before the answer was complete), with exponential backoff and full
-	// jitter, honouring Retry-After (seconds or an HTTP date) when it fits
-	// in the call's remaining time. Other statuses are never retried.
-	// MaxRetries 2 means at most 3 attempts. 0 (the zero value) means no
-	// retries; main sets the product's default (STAMMER_MAX_RETRIES).
+	// MaxRetries is how many times a request is retried (see
+	// shouldRetry): 2 means at most 3 attempts. 0 means no retries; main
+	// sets the product's default (STAMMER_MAX_RETRIES).
 	MaxRetries int
 	// RetryBackoff is the base of the backoff between attempts; 0 means
 	// DefaultRetryBackoff. Tests shorten it.
 	RetryBackoff time.Duration
-	// MaxConcurrent is how many calls may talk to the API at once; the
-	// others wait, within their own deadline, and a call cancelled while
-	// waiting sends nothing. 0 means DefaultMaxConcurrent.
+	// MaxConcurrent is how many calls may talk to the API at once; 0 means
+	// DefaultMaxConcurrent.
 	MaxConcurrent int
 	// MaxInFlightBytes bounds the answer bytes read at once by all calls
 	// together; a call that would pass it fails with *BusyError. 0 means
 	// DefaultMaxInFlightBytes, and it is never below MaxBodyBytes.
 	MaxInFlightBytes int64
-	// MaxPages caps how many pages one ListConversations call fetches by
-	// following "next" links; 0 means DefaultMaxPages. When the cap stops
-	// the walk, ListResult.Truncated says so.
+	// MaxPages caps the pages one ListConversations call fetches; 0 means
+	// DefaultMaxPages.
 	MaxPages int
 	// RetryAfter, when set, is told of every Retry-After the API sends
 	// (with 429 or 503) as soon as it arrives, before the client waits it
@@ -118,11 +121,9 @@ type Client struct {
 	retries   int
 	backoff   time.Duration
 	maxPages  int
-	// red removes the token from every text that leaves the client.
-	red    *redact.Redactor
-	onWait func(time.Duration)
-	// lim holds the bounds shared by every call of this client.
-	lim *gate.Gate
+	red       *redact.Redactor // removes the token from every text that leaves the client
+	onWait    func(time.Duration)
+	lim       *gate.Gate // the bounds shared by every call
 }
 
 // New validates cfg and returns a Client. Its errors are for the person
@@ -215,8 +216,7 @@ func WrapTransport(hc *http.Client, wrap func(next http.RoundTripper) http.Round
 	return &c
 }
 
-// HasToken reports whether a token is configured; without one every call
-// returns ErrNoToken.
+// HasToken reports whether a token is configured.
 func (c *Client) HasToken() bool { return c.token != "" }
 
 // Host returns the configured host (with port, if one was given), for
@@ -229,17 +229,16 @@ func (c *Client) ConversationsURL() string {
 	return c.base.endpointURL("chatbot/api/v1/conversations/")
 }
 
-// conversationURL returns the retrieve endpoint for one conversation.
 func (c *Client) conversationURL(uuid string) string {
 	return c.base.endpointURL("chatbot/api/v1/conversation/" + url.PathEscape(uuid) + "/")
 }
 
-// errCallTimeout is the cause recorded when our own Timeout ends a call,
-// to tell it from a shorter deadline the caller set.
+// errCallTimeout ends a call at our own Timeout, to tell it from a shorter
+// deadline the caller set.
 var errCallTimeout = errors.New("stammer: call timeout")
 
-// start begins a call: bounded by the client's timeout, and holding its
-// share of the process-wide limits until done.
+// start begins a call, holding its share of the process-wide limits until
+// done.
 func (c *Client) start(ctx context.Context) (context.Context, func(), error) {
 	ctx, cancel := context.WithTimeoutCause(ctx, c.timeout, errCallTimeout)
 	release, err := c.lim.Acquire(ctx)
@@ -371,14 +370,12 @@ func (c *Client) ListConversations(ctx context.Context, q Query) (*ListResult, e
 	return total, nil
 }
 
-// logStop notes a walk that stopped before the API's last page.
 func (c *Client) logStop(ctx context.Context, total *ListResult) {
 	c.log.LogAttrs(ctx, slog.LevelWarn, "stammer: not following the API's next link",
 		slog.String("reason", string(total.Truncated)), slog.Int("pages", total.Pages),
 		slog.Int("conversations", len(total.Conversations)))
 }
 
-// convKey identifies a conversation across pages.
 type convKey struct {
 	id   int64
 	uuid string

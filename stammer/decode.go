@@ -30,8 +30,6 @@ type scalar struct {
 	b    []byte
 }
 
-func (s scalar) isString() bool { return s.kind == jsonlex.String }
-
 // DecodeList decodes a conversations-list response body, reading at most
 // limit bytes and keeping at most about seven eighths of limit in decoded
 // conversations (limit <= 0 means DefaultMaxBodyBytes). It is exported for
@@ -301,21 +299,9 @@ func (d *decoder) end() error {
 
 // describe names what a token starts, for "found …" messages.
 func describe(k jsonlex.Kind) string {
-	switch k {
-	case jsonlex.Object:
-		return "a JSON object"
-	case jsonlex.Array:
-		return "a JSON array"
-	case jsonlex.String:
-		return "a JSON string"
-	case jsonlex.Number:
-		return "a JSON number"
-	case jsonlex.True, jsonlex.False:
-		return "a JSON boolean"
-	case jsonlex.Null:
-		return "null"
-	}
-	return "nothing"
+	return [...]string{jsonlex.EOF: "nothing", jsonlex.Object: "a JSON object", jsonlex.Array: "a JSON array",
+		jsonlex.String: "a JSON string", jsonlex.Number: "a JSON number", jsonlex.True: "a JSON boolean",
+		jsonlex.False: "a JSON boolean", jsonlex.Null: "null"}[k]
 }
 
 // keyList renders up to 10 keys of an unrecognised object, quoted and

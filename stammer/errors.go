@@ -163,13 +163,6 @@ func statusText(status int) string {
 	return "HTTP status " + strconv.Itoa(status)
 }
 
-// metaKeys are keys of error bodies that carry no words for a person
-// ({"success": false, "status": "error", "code": 400}).
-var metaKeys = map[string]bool{
-	"status": true, "success": true, "code": true, "status_code": true,
-	"ok": true, "type": true, "statuscode": true, "error_code": true,
-}
-
 // wordKeys are the members that hold an error's words, in the order they
 // are preferred: Stammer's docs read message then error; DRF uses detail.
 var wordKeys = []string{"message", "error", "errors", "detail"}
@@ -193,7 +186,7 @@ func jsonWords(body []byte) (string, bool) {
 // itself; an array its elements' words joined; an object the words of its
 // first non-empty wordKeys member, else a DRF field map as "field:
 // problem; other: problem" in the body's order (non_field_errors and
-// __all__ unprefixed, metaKeys left out); other scalars have no words.
+// __all__ unprefixed); other scalars have no words.
 func words(lx *jsonlex.Lexer, k jsonlex.Kind) (string, error) {
 	if k == jsonlex.String {
 		return strings.TrimSpace(string(lx.Val)), nil
@@ -220,7 +213,7 @@ func words(lx *jsonlex.Lexer, k jsonlex.Kind) (string, error) {
 		switch i := slices.Index(wordKeys, key); {
 		case err != nil:
 			return "", err
-		case s == "" || metaKeys[strings.ToLower(key)]:
+		case s == "":
 		case i >= 0:
 			found[i] = cmp.Or(found[i], s)
 		case k == jsonlex.Array || key == "non_field_errors" || key == "__all__":
@@ -242,6 +235,28 @@ func words(lx *jsonlex.Lexer, k jsonlex.Kind) (string, error) {
 	return strings.Join(parts, sep), nil
 }
 
+// BusyError is a call refused because of what other calls were doing: it
+// waited for a turn to talk to the API until its deadline, or the answers
+// being read at once passed the process's in-flight budget. Nothing about
+// the query itself was wrong; another attempt later may succeed.
+type BusyError struct {
+	// InFlight is true when the byte budget was spent, false when the
+	// wait for a turn ran out of time.
+	InFlight bool
+	// Limit is the budget in bytes (InFlight) or the number of calls that
+	// may talk to the API at once.
+	Limit int64
+}
+
+// Error says what the server was busy with and what to do.
+func (e *BusyError) Error() string {
+	if e.InFlight {
+		return "the answers being read from the Stammer API at once (this call's and others') passed this server's limit of " +
+			formatSize(e.Limit) + "; try again when the other calls have finished, or narrow the query with startDate/endDate (or chatbot_id, sourcePlatform)"
+	}
+	return fmt.Sprintf("this server was already making %d calls to the Stammer API, and this call's time ran out while it waited for one of them to finish; try again in a moment, or narrow the other queries", e.Limit)
+}
+
 // formatSize renders a byte count as people configure it ("256 MiB").
 func formatSize(n int64) string {
 	switch {
@@ -254,3 +269,43 @@ func formatSize(n int64) string {
 	}
 	return strconv.FormatInt(n, 10) + " bytes"
 }
+
+// Redact removes the token from s, in any case or encoding (see
+// redact.Redactor): for callers that show upstream text, such as conversation
+// content, which the client returns as the API sent it.
+func (c *Client) Redact(s string) string { return c.red.Redact(s) }
+
+// scrub is the chokepoint every error of a request passes before it leaves
+// the client: whatever path built it (an error status, a 200 body that is
+// not a list, a broken connection), the API's words in it are redacted.
+func (c *Client) scrub(err error) error {
+	if err == nil || !c.red.Active() {
+		return err
+	}
+	var ae *APIError
+	if errors.As(err, &ae) {
+		ae.Message = c.red.Redact(ae.Message)
+	}
+	var re *requestError
+	if errors.As(err, &re) {
+		re.msg = c.red.Redact(re.msg)
+	}
+	var de *DecodeError
+	if errors.As(err, &de) && de.Err != nil && c.red.Contains(de.Err.Error()) {
+		de.Err = &redactedError{msg: c.red.Redact(de.Err.Error()), err: de.Err}
+	}
+	if msg := err.Error(); c.red.Contains(msg) {
+		return &redactedError{msg: c.red.Redact(msg), err: err}
+	}
+	return err
+}
+
+// redactedError shows a redacted message for an error whose own message
+// carried the token; errors.Is and errors.As still see the original.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }

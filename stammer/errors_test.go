@@ -28,7 +28,7 @@ func TestErrorMessage(t *testing.T) {
 		{"field map", 400, "application/json", `{"startDate": ["Enter a valid date."]}`, "startDate: Enter a valid date."},
 		{"field map, order kept", 400, "application/json", `{"startDate": ["Enter a valid date."], "chatbot_id": ["A valid integer is required.", "Second."]}`, "startDate: Enter a valid date.; chatbot_id: A valid integer is required. Second."},
 		{"non_field_errors", 400, "application/json", `{"non_field_errors": ["startDate should not be later than endDate."]}`, "startDate should not be later than endDate."},
-		{"field map with meta keys", 400, "application/json", `{"success": false, "status": 400, "sourcePlatform": ["\"telegram\" is not a valid choice."]}`, `sourcePlatform: "telegram" is not a valid choice.`},
+		{"field map beside a flag and a code", 400, "application/json", `{"success": false, "status": 400, "sourcePlatform": ["\"telegram\" is not a valid choice."]}`, `sourcePlatform: "telegram" is not a valid choice.`},
 		{"errors list", 400, "application/json", `{"errors": ["one", "two"]}`, "one two"},
 		{"array body", 400, "application/json", `["Enter a valid date."]`, "Enter a valid date."},
 		{"string body", 400, "application/json", `"Bad request, sorry"`, "Bad request, sorry"},

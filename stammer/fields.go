@@ -2,7 +2,6 @@ package stammer
 
 import (
 	"bytes"
-	"math"
 	"strconv"
 	"strings"
 	"sync"
@@ -188,7 +187,7 @@ func (b *convBuilder) set(d *decoder, u use, v scalar) bool {
 		}
 		return ok
 	case fUUID, fChatbotUUID:
-		ok := v.isString() && IsUUID(bytes.TrimSpace(v.b))
+		ok := v.kind == jsonlex.String && IsUUID(bytes.TrimSpace(v.b))
 		if ok && b.have.take(u) {
 			if u.field == fUUID {
 				c.UUID = string(bytes.TrimSpace(v.b))
@@ -199,7 +198,7 @@ func (b *convBuilder) set(d *decoder, u use, v scalar) bool {
 		return ok
 	case fUserKey, fPlatform:
 		s := ""
-		if v.isString() {
+		if v.kind == jsonlex.String {
 			s = d.intern(v.b)
 		} else if n, ok := toInt(v); ok && u.field == fUserKey {
 			s = strconv.FormatInt(n, 10)
@@ -228,29 +227,14 @@ func (b *convBuilder) set(d *decoder, u use, v scalar) bool {
 	return false
 }
 
-// toInt reads an integer from a JSON number or numeric string. Integral
-// floats (17.0, "1e3") are accepted, since some serialisers emit them;
-// fractions and values outside int64 are not.
+// toInt reads an integer in int64 from a JSON number or a numeric string
+// (Stammer sends decimals as strings).
 func toInt(v scalar) (int64, bool) {
-	b := v.b
-	switch v.kind {
-	case jsonlex.Number:
-	case jsonlex.String:
-		b = bytes.TrimSpace(b)
-		if _, ok := jsonlex.CheckNumber(b); !ok {
-			return 0, false
-		}
-	default:
+	b := bytes.TrimSpace(v.b)
+	if _, ok := jsonlex.CheckNumber(b); !ok || v.kind != jsonlex.Number && v.kind != jsonlex.String {
 		return 0, false
 	}
-	if n, ok := jsonlex.ParseInt(b); ok {
-		return n, true
-	}
-	f, err := strconv.ParseFloat(string(b), 64)
-	if err != nil || f != math.Trunc(f) || f < -(1<<63) || f >= 1<<63 {
-		return 0, false // also NaN and ±Inf
-	}
-	return int64(f), true
+	return jsonlex.ParseInt(b)
 }
 
 // toBool reads a flag sent as a boolean, "true"/"false" (any case), or 0
@@ -307,4 +291,30 @@ func allDigits(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// FieldUse says what the decoder reads a member of a conversation
+// (message false) or of a message (message true) as: the Conversation
+// field(s) or message part it fills, e.g. "Number" or "ID or UUID" (an
+// "id" holding a uuid is the uuid); "" when the key is ignored. It reads
+// the decoder's own tables, so that doctor --shape, which reports with it
+// which fields of a real answer were used, cannot disagree with them.
+func FieldUse(key string, message bool) string {
+	table, idx := conversationFields[:], conversationIndex()
+	if message {
+		table, idx = messageFields[:], messageIndex()
+	}
+	var names []string
+	for _, u := range idx[string(normKey(nil, []byte(key)))] {
+		names = append(names, table[u.field].name)
+	}
+	return strings.Join(names, " or ")
+}
+
+// ReadsTime reports whether the decoder reads s, the text of a JSON string
+// or number, as a time, for doctor --shape to say which of the time
+// layouts it saw are used.
+func ReadsTime(s string) bool {
+	_, ok := toTime(scalar{jsonlex.String, []byte(s)})
+	return ok
 }

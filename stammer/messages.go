@@ -1,7 +1,6 @@
 package stammer
 
 import (
-	"bytes"
 	"strings"
 	"time"
 
@@ -10,8 +9,8 @@ import (
 
 // messages decodes a message list whose "[" has been read into an exactly
 // sized slice, accounting the texts as they come (so a giant conversation
-// is stopped at the cap, not after it). Plain strings are messages of
-// unknown role; objects are read by msgAcc; anything else is skipped.
+// is stopped at the cap, not after it). Objects are read by msgAcc;
+// anything else is skipped.
 func (d *decoder) messages() ([]Message, error) {
 	msgs := d.msgs[:0]
 	defer func() {
@@ -24,21 +23,15 @@ func (d *decoder) messages() ([]Message, error) {
 		if err != nil {
 			return nil, err
 		}
-		switch k {
-		case jsonlex.String:
-			if len(bytes.TrimSpace(d.lx.Val)) > 0 {
-				msgs = append(msgs, Message{Role: RoleOther, Text: string(d.lx.Val)})
-			}
-		case jsonlex.Object:
+		if k == jsonlex.Object {
 			var acc msgAcc
-			if err := acc.object(d); err != nil {
-				return nil, err
-			}
+			err = acc.object(d)
 			msgs = acc.appendTo(msgs)
-		default:
-			if err := d.lx.Finish(k); err != nil {
-				return nil, err
-			}
+		} else {
+			err = d.lx.Finish(k)
+		}
+		if err != nil {
+			return nil, err
 		}
 		var n int64
 		for _, m := range msgs[had:] {

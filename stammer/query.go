@@ -34,25 +34,17 @@ const DateLayout = "2006-01-02"
 // when set (non-zero), exactly as given — Values does not validate, Validate
 // does.
 func (q Query) Values() url.Values {
-	v := url.Values{}
-	if q.ChatbotID != 0 {
-		v.Set(ParamChatbotID, strconv.FormatInt(q.ChatbotID, 10))
+	v := url.Values{ParamOnlyDeletedConversations: {strconv.FormatBool(q.OnlyDeletedConversations)}}
+	for param, s := range map[string]string{ParamChatbotUUID: q.ChatbotUUID, ParamStartDate: q.StartDate,
+		ParamEndDate: q.EndDate, ParamSourcePlatform: q.SourcePlatform} {
+		if s != "" {
+			v.Set(param, s)
+		}
 	}
-	if q.ChatbotUUID != "" {
-		v.Set(ParamChatbotUUID, q.ChatbotUUID)
-	}
-	if q.StartDate != "" {
-		v.Set(ParamStartDate, q.StartDate)
-	}
-	if q.EndDate != "" {
-		v.Set(ParamEndDate, q.EndDate)
-	}
-	if q.SourcePlatform != "" {
-		v.Set(ParamSourcePlatform, q.SourcePlatform)
-	}
-	v.Set(ParamOnlyDeletedConversations, strconv.FormatBool(q.OnlyDeletedConversations))
-	if q.ConversationNumber != 0 {
-		v.Set(ParamConversationNumber, strconv.FormatInt(q.ConversationNumber, 10))
+	for param, n := range map[string]int64{ParamChatbotID: q.ChatbotID, ParamConversationNumber: q.ConversationNumber} {
+		if n != 0 {
+			v.Set(param, strconv.FormatInt(n, 10))
+		}
 	}
 	return v
 }
