@@ -40,11 +40,9 @@ func (b BaseURL) endpointURL(path string) string {
 
 // ParseBaseURL validates what a person typed as STAMMER_BASE_URL and returns
 // the API root. "" means DefaultBaseURL. A path may give the language prefix
-// ("https://app.agency.example/pt", "/pt/", "/pt-br"); without one the
-// prefix is "en". A pasted endpoint URL such as
-// "https://app.agency.example/pt/chatbot/api/v1/conversations/" is reduced
-// to its root and prefix, since people copy URLs from the docs. A bare
-// domain means https.
+// ("https://app.agency.example/pt", "/pt-br"); without one it is "en". A
+// pasted endpoint URL (people copy them from the docs) is reduced to its
+// root and prefix. A bare domain means https.
 //
 // It refuses what could send the token somewhere unintended or hide a typo:
 // other paths, a query or fragment, credentials in the URL, a missing host,

@@ -45,16 +45,13 @@ const maxBackoff = 8 * time.Second
 const maxRedirects = 10
 
 // DefaultMaxConcurrent is how many calls may talk to the Stammer API at
-// once, per process. Others wait their turn (the wait counts in their own
-// deadline) rather than each reading a large answer at the same time: the
-// body cap is per call, and six calls each at the cap would need six times
-// the memory.
+// once, per process; others wait their turn, within their deadline. The
+// body cap is per call: six calls at the cap would need six times the memory.
 const DefaultMaxConcurrent = 4
 
-// DefaultMaxInFlightBytes bounds the answer bytes being read at once by all
-// calls together (each call's own cap is MaxBodyBytes). When the cap of one
-// call is larger, the budget is raised to it so that one call alone can
-// always use its whole cap.
+// DefaultMaxInFlightBytes bounds the answer bytes read at once by all calls
+// together. It is raised to MaxBodyBytes when that is larger, so that one
+// call alone can always use its whole cap.
 const DefaultMaxInFlightBytes int64 = 256 << 20
 
 // Config configures a Client. The zero value is usable (it talks to
@@ -253,11 +250,10 @@ func (c *Client) start(ctx context.Context) (context.Context, func(), error) {
 }
 
 // ListConversations validates q, sends it to the conversations endpoint and
-// decodes the answer. If the answer links a "next" page on the same scheme
-// and host, the pages are fetched and joined (within the same deadline and
-// body cap), up to the page cap; ListResult.Truncated says why a walk
-// stopped early. A progress callback set with WithProgress hears about
-// each page and about long pages as they are read.
+// decodes the answer. "next" pages on the same scheme and host are fetched
+// and joined (within the same deadline and body cap), up to the page cap;
+// ListResult.Truncated says why a walk stopped early. A callback set with
+// WithProgress hears about each page and about long pages as they are read.
 //
 // Errors: ErrNoToken; *QueryError (nothing sent); *APIError for a non-2xx
 // status; *BodyTooLargeError; *DecodeError; otherwise a transport error
@@ -302,7 +298,7 @@ func (c *Client) ListConversations(ctx context.Context, q Query) (*ListResult, e
 				hook = prog.during(page, total)
 			}
 			var err error
-			if res, err = decodeList(r, limit, keep, hook); err != nil {
+			if res, err = decodeBody(r, limit, keep, hook, false); err != nil {
 				return 0, err
 			}
 			return res.Bytes, nil
@@ -461,15 +457,19 @@ func (c *Client) GetConversation(ctx context.Context, uuid string) (*Conversatio
 		return nil, err
 	}
 	defer done()
-	var conv *Conversation
+	var res *ListResult
 	// Django's <uuid:> path converter matches lower case only.
-	err = c.get(ctx, c.conversationURL(strings.ToLower(uuid)), c.maxBody, func(r io.Reader, limit int64) (n int64, err error) {
-		conv, n, err = decodeRetrieved(r, limit)
-		return n, err
+	err = c.get(ctx, c.conversationURL(strings.ToLower(uuid)), c.maxBody, func(r io.Reader, limit int64) (int64, error) {
+		var err error
+		if res, err = decodeBody(r, limit, limit, nil, true); err != nil {
+			return 0, err
+		}
+		return res.Bytes, nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	conv := &res.Conversations[0]
 	cleanFields(conv, c.red)
 	return conv, nil
 }

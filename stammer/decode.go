@@ -15,12 +15,11 @@ import (
 )
 
 // The response body is undocumented, so the decoder walks it as a token
-// stream (package jsonlex) and recognises shapes instead of unmarshalling into
-// one assumed struct. One loop (object) reads the outer structure; each
-// conversation is decoded field by field through the tables of fields.go,
-// keeping only the normalised Conversation, so memory is bounded by what
-// is kept rather than by body plus decoded copy. Values nobody reads are
-// skipped without being copied, and no input can make it nest deeper than
+// stream (package jsonlex) and recognises shapes instead of unmarshalling
+// into one assumed struct. One loop (object) reads the outer structure;
+// each conversation is read through the tables of fields.go, keeping only
+// the Conversation, so memory is bounded by what is kept, not by the body
+// plus a decoded copy. No input can make it nest deeper than
 // jsonlex.MaxDepth, recurse without bound, or panic.
 
 // scalar is a token with its value, as passed to the field readers. b
@@ -30,11 +29,10 @@ type scalar struct {
 	b    []byte
 }
 
-// DecodeList decodes a conversations-list response body, reading at most
-// limit bytes and keeping at most about seven eighths of limit in decoded
-// conversations (limit <= 0 means DefaultMaxBodyBytes). It is exported for
-// fuzzing and benchmarks; Client.ListConversations uses it. Both bounds
-// matter: decoded conversations can take more memory than their JSON.
+// DecodeList decodes a conversations-list response body (for fuzzing and
+// benchmarks), reading at most limit bytes and keeping at most about seven
+// eighths of limit in decoded conversations, which can take more memory
+// than their JSON (limit <= 0 means DefaultMaxBodyBytes).
 //
 // Errors: *BodyTooLargeError when the body, or what it decodes to, exceeds
 // limit; *DecodeError when it is not JSON, is truncated, nests too deep,
@@ -42,58 +40,46 @@ type scalar struct {
 // JSON string"). A failure of r itself is returned wrapped (errors.Is
 // finds it), not as a DecodeError.
 func DecodeList(r io.Reader, limit int64) (*ListResult, error) {
-	return decodeList(r, limit, limit, nil)
-}
-
-// decodeList is DecodeList with separate bounds on the bytes read and the
-// memory kept (for the pages after the first), and a hook called after
-// each decoded conversation (for progress).
-func decodeList(r io.Reader, readLimit, keepLimit int64, hook itemHook) (*ListResult, error) {
-	d := newDecoder(r, readLimit)
-	if keepLimit > 0 {
-		d.keepLimit = keepBound(keepLimit)
-	}
-	d.onItem = hook
-	res := &ListResult{Count: -1, Pages: 1}
-	err := d.top(res)
-	if err == nil {
-		err = d.end()
-	}
-	res.Bytes, res.DecodedBytes = d.lr.n, d.kept
-	if err != nil {
-		return nil, d.wrap(err)
-	}
-	return res, nil
+	return decodeBody(r, limit, limit, nil, false)
 }
 
 // DecodeConversation decodes a retrieve-one response body: a conversation
 // object, bare or inside {"message","data":{…}} (a one-element list is
 // accepted too). Errors are as for DecodeList.
 func DecodeConversation(r io.Reader, limit int64) (*Conversation, error) {
-	c, _, err := decodeRetrieved(r, limit)
-	return c, err
+	res, err := decodeBody(r, limit, limit, nil, true)
+	if err != nil {
+		return nil, err
+	}
+	return &res.Conversations[0], nil
 }
 
-// decodeRetrieved is DecodeConversation, also returning the bytes read.
-func decodeRetrieved(r io.Reader, limit int64) (*Conversation, int64, error) {
-	d := newDecoder(r, limit)
-	d.one = true
-	var res ListResult
-	err := d.top(&res)
+// decodeBody is DecodeList with separate bounds on the bytes read and the
+// memory kept (for the pages after the first), a hook called after each
+// decoded conversation (for progress), and one set for a retrieve-one body,
+// which must hold exactly one conversation.
+func decodeBody(r io.Reader, readLimit, keepLimit int64, hook itemHook, one bool) (*ListResult, error) {
+	d := newDecoder(r, readLimit)
+	if keepLimit > 0 {
+		d.keepLimit = keepBound(keepLimit)
+	}
+	d.onItem, d.one = hook, one
+	res := &ListResult{Count: -1, Pages: 1}
+	err := d.top(res)
 	if err == nil {
 		err = d.end()
 	}
-	if err == nil {
-		switch n := len(res.Conversations); {
-		case n == 1:
-			return &res.Conversations[0], d.lr.n, nil
-		case n == 0 && res.Message != "":
+	if n := len(res.Conversations); err == nil && one && n != 1 {
+		err = fmt.Errorf("expected one conversation, found a list of %d", n)
+		if n == 0 && res.Message != "" {
 			err = fmt.Errorf("expected a conversation, found none%s", apiWords(res.Message))
-		default:
-			err = fmt.Errorf("expected one conversation, found a list of %d", n)
 		}
 	}
-	return nil, d.lr.n, d.wrap(err)
+	res.Bytes, res.DecodedBytes = d.lr.n, d.kept
+	if err != nil {
+		return nil, d.wrap(err)
+	}
+	return res, nil
 }
 
 // limitReader counts what it reads and refuses to go past limit+1 bytes
@@ -132,8 +118,7 @@ func (l *limitReader) Read(p []byte) (int, error) {
 }
 
 // bodyReadError is a failure of the body's reader (a dropped connection, a
-// deadline) while decoding, which the client reports as a transport
-// failure.
+// deadline), which the client reports as a transport failure.
 type bodyReadError struct{ err error }
 
 func (e *bodyReadError) Error() string { return "reading the response body: " + e.err.Error() }
@@ -168,7 +153,7 @@ func newDecoder(r io.Reader, limit int64) *decoder {
 	}
 	limit = min(limit, math.MaxInt64-1)
 	lr := &limitReader{r: r, limit: limit}
-	return &decoder{lx: jsonlex.New(lr), lr: lr, keepLimit: keepBound(limit)}
+	return &decoder{lx: jsonlex.New(lr), lr: lr, keepLimit: keepBound(limit), strs: make(map[string]string, 64)}
 }
 
 // keepBound is how much a result may hold under a cap of limit bytes:
@@ -218,9 +203,6 @@ func (d *decoder) intern(b []byte) string {
 	}
 	s := string(b)
 	if len(b) <= 64 && len(d.strs) < maxInterned {
-		if d.strs == nil {
-			d.strs = make(map[string]string, 64)
-		}
 		d.strs[s] = s
 	}
 	return s
@@ -262,7 +244,6 @@ func (l *convList) add(c Conversation) (alloc int64) {
 	return alloc
 }
 
-// slice returns every conversation in order.
 func (l *convList) slice() []Conversation {
 	if len(l.blocks) == 0 {
 		return l.cur
@@ -365,13 +346,12 @@ func (d *decoder) top(res *ListResult) error {
 }
 
 // object is the one loop over the outer structure, for the top-level
-// object (prefix "") and for an object in its "data" member (prefix
-// "data."): the envelope {"message","data":[…]}, DRF's {"count","next",
-// "results"}, {"data":{"results":[…]}} and the like. The first of data,
-// results or conversations that holds a list is the list; count, next and
-// message are read wherever they sit; error and detail keep the API's
-// words for the message when no list comes; any other member may belong
-// to a single conversation sent on its own.
+// object (prefix "") and for an object in its "data" (prefix "data."):
+// {"message","data":[…]}, DRF's {"count","next","results"},
+// {"data":{"results":[…]}}. The first of data, results or conversations
+// holding a list is the list; count, next and message are read wherever
+// they sit; error and detail keep the API's words for when no list comes;
+// other members may belong to a single conversation sent on its own.
 func (d *decoder) object(res *ListResult, prefix string) error {
 	var (
 		b      convBuilder

@@ -150,10 +150,7 @@ func errorMessage(status int, contentType string, body []byte) string {
 			return cmp.Or(inert.Message(w), statusText(status))
 		}
 	}
-	if m := inert.Message(string(body)); m != "" {
-		return m
-	}
-	return statusText(status)
+	return cmp.Or(inert.Message(string(body)), statusText(status))
 }
 
 func statusText(status int) string {

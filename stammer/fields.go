@@ -293,12 +293,10 @@ func allDigits(s string) bool {
 	return s != ""
 }
 
-// FieldUse says what the decoder reads a member of a conversation
-// (message false) or of a message (message true) as: the Conversation
-// field(s) or message part it fills, e.g. "Number" or "ID or UUID" (an
-// "id" holding a uuid is the uuid); "" when the key is ignored. It reads
-// the decoder's own tables, so that doctor --shape, which reports with it
-// which fields of a real answer were used, cannot disagree with them.
+// FieldUse names the Conversation field(s) or message part a member of a
+// conversation (message false) or message fills, e.g. "Number" or
+// "ChatbotID or ChatbotUUID"; "" when the key is ignored. doctor --shape
+// reports with it, so that it cannot disagree with the decoder's tables.
 func FieldUse(key string, message bool) string {
 	table, idx := conversationFields[:], conversationIndex()
 	if message {
@@ -312,8 +310,7 @@ func FieldUse(key string, message bool) string {
 }
 
 // ReadsTime reports whether the decoder reads s, the text of a JSON string
-// or number, as a time, for doctor --shape to say which of the time
-// layouts it saw are used.
+// or number, as a time (for doctor --shape).
 func ReadsTime(s string) bool {
 	_, ok := toTime(scalar{jsonlex.String, []byte(s)})
 	return ok

@@ -61,11 +61,9 @@ func newProgressor(ctx context.Context) *progressor {
 // during returns the decoder's hook for page (after the pages in before),
 // which reports at most every progressEvery.
 func (p *progressor) during(page int, before *ListResult) itemHook {
-	var prevConvs int
-	var prevBytes int64
-	prevCount := -1
+	prev := ListResult{Count: -1}
 	if before != nil {
-		prevConvs, prevBytes, prevCount = len(before.Conversations), before.Bytes, before.Count
+		prev = *before
 	}
 	return func(convs, count int, n int64) {
 		if time.Since(p.last) < progressEvery {
@@ -73,9 +71,9 @@ func (p *progressor) during(page int, before *ListResult) itemHook {
 		}
 		p.last = time.Now()
 		if count < 0 {
-			count = prevCount
+			count = prev.Count
 		}
-		p.fn(Progress{Page: page, Conversations: prevConvs + convs, Total: count, Bytes: prevBytes + n})
+		p.fn(Progress{Page: page, Conversations: len(prev.Conversations) + convs, Total: count, Bytes: prev.Bytes + n})
 	}
 }
 

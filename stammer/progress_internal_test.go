@@ -16,7 +16,7 @@ func TestProgressDuringALongPage(t *testing.T) {
 	var got []Progress
 	p := newProgressor(WithProgress(context.Background(), func(pr Progress) { got = append(got, pr) }))
 	body := `{"count": 3, "results": [{"id": 1}, {"id": 2}, {"id": 3}]}`
-	res, err := decodeList(strings.NewReader(body), 0, 0, p.during(1, nil))
+	res, err := decodeBody(strings.NewReader(body), 0, 0, p.during(1, nil), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func TestProgressDuringALongPage(t *testing.T) {
 
 	// A second page counts on from the first.
 	got = nil
-	res2, err := decodeList(strings.NewReader(`{"results": [{"id": 4}]}`), 0, 0, p.during(2, res))
+	res2, err := decodeBody(strings.NewReader(`{"results": [{"id": 4}]}`), 0, 0, p.during(2, res), false)
 	if err != nil || len(got) != 1 || got[0].Conversations != 4 || got[0].Page != 2 || got[0].Total != 3 || got[0].Bytes <= res.Bytes {
 		t.Errorf("second page: %+v, %v, %v", got, res2, err)
 	}

@@ -27,12 +27,10 @@ const (
 // endDate (a Django DateField): YYYY-MM-DD.
 const DateLayout = "2006-01-02"
 
-// Values encodes q as the endpoint's URL query. Stammer's own examples pass
-// the filters as query parameters (the docs' heading says "request body", but
-// a GET has none). onlyDeletedConversations is documented as required, so it
-// is always sent, as "true" or "false"; every other parameter is sent only
-// when set (non-zero), exactly as given — Values does not validate, Validate
-// does.
+// Values encodes q as the endpoint's URL query, as Stammer's own examples
+// pass the filters (the docs' heading says "request body", but a GET has
+// none). onlyDeletedConversations is documented as required, so it is always
+// sent; the others only when set, as given (Validate checks them).
 func (q Query) Values() url.Values {
 	v := url.Values{ParamOnlyDeletedConversations: {strconv.FormatBool(q.OnlyDeletedConversations)}}
 	for param, s := range map[string]string{ParamChatbotUUID: q.ChatbotUUID, ParamStartDate: q.StartDate,
@@ -199,17 +197,12 @@ func IsUUID[S ~string | ~[]byte](s S) bool {
 }
 
 // NormalizePlatform maps s, case-insensitively and ignoring surrounding
-// space, to the documented spelling in SourcePlatforms ("WhatsApp" →
-// "whatsapp", "api" → "API"). The API compares choices exactly and spells
-// some oddly, so callers fix a model's spelling before sending rather than
-// get a 400 or an empty list. "embedded" is also accepted for the
-// documented "embeded", because that is how anyone would spell it. It
-// reports false for anything else.
+// space, to the documented spelling in SourcePlatforms ("api" → "API"), or
+// reports false. The API compares choices exactly and spells some oddly, so
+// a model's spelling is fixed before sending rather than get a 400 or an
+// empty list; "embedded" is taken for the documented "embeded".
 func NormalizePlatform(s string) (string, bool) {
 	s = strings.TrimSpace(s)
-	if s == "" {
-		return "", false
-	}
 	for _, p := range SourcePlatforms {
 		if strings.EqualFold(s, p) {
 			return p, true

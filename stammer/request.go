@@ -1,6 +1,7 @@
 package stammer
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -264,19 +266,9 @@ func (c *Client) shouldRetry(ctx context.Context, attempt int, err error) (time.
 	var ae *APIError
 	var re *requestError
 	switch {
-	case errors.As(err, &ae):
-		switch ae.Status {
-		case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		default:
-			return 0, false
-		}
-		if ae.RetryAfter > 0 {
-			wait = ae.RetryAfter
-		}
-	case errors.As(err, &re):
-		if !re.dropped {
-			return 0, false
-		}
+	case errors.As(err, &ae) && slices.Contains(retriedStatuses, ae.Status):
+		wait = cmp.Or(ae.RetryAfter, wait)
+	case errors.As(err, &re) && re.dropped:
 	default:
 		return 0, false
 	}
@@ -285,6 +277,8 @@ func (c *Client) shouldRetry(ctx context.Context, attempt int, err error) (time.
 	}
 	return wait, true
 }
+
+var retriedStatuses = []int{http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout}
 
 // backoff is the wait before attempt+2: exponential in attempt from base,
 // capped at maxBackoff, with full jitter (uniform in [0, d]) so that
