@@ -21,10 +21,9 @@ import (
 var ErrNoToken = errors.New("no Stammer API token is configured: set STAMMER_API_TOKEN to your agency's API token and restart the MCP server")
 
 // ErrRedirectRefused is matched (errors.Is) by the error of a call whose
-// answer redirected to another host or scheme, or redirected too often.
-// Following it would send the token elsewhere, so it is never retried and
-// another attempt will not help: STAMMER_BASE_URL is probably not the API's
-// own domain.
+// answer redirected to another host or scheme (where the token must not
+// go), or too often; it is never retried. STAMMER_BASE_URL is probably
+// not the API's own domain.
 var ErrRedirectRefused = errors.New("stammer: redirect refused")
 
 // APIError is a response with a status other than 200, 201 or 202 (the
@@ -38,8 +37,7 @@ type APIError struct {
 	// characters, at most about 300 characters.
 	Message string
 	// RetryAfter is the wait the server asked for with Retry-After (on 429
-	// or 503), zero when it did not say. Added beyond the agreed API so the
-	// tools can tell the model how long to wait.
+	// or 503), zero when it did not say, for telling the model how long.
 	RetryAfter time.Duration
 	// Attempts is how many requests were made before giving up, when the
 	// status was retried (429, 502, 503, 504); 0 or 1 means one request.
@@ -102,8 +100,7 @@ func (e *DecodeError) Error() string {
 	return fmt.Sprintf("could not use the Stammer API response (%s%d bytes): %v", where, e.Bytes, e.Err)
 }
 
-// Unwrap returns the underlying cause (a syntax error,
-// io.ErrUnexpectedEOF for a truncated body, ...).
+// Unwrap returns the cause (a syntax error, io.ErrUnexpectedEOF, ...).
 func (e *DecodeError) Unwrap() error { return e.Err }
 
 // errHTMLPage is what a 2xx HTML page decodes to: almost always a wrong base
@@ -114,13 +111,10 @@ var errHTMLPage = errors.New("the server answered with an HTML page, not the API
 // timeout, refused redirect). Its message names the host, never the token;
 // Unwrap keeps context.DeadlineExceeded and context.Canceled detectable.
 type requestError struct {
-	msg  string
-	errs []error
-	// dropped marks a connection dropped before the answer was complete,
-	// which is worth retrying.
-	dropped bool
-	// attempts is how many requests were made, when more than one.
-	attempts int
+	msg      string
+	errs     []error
+	dropped  bool // before the answer was complete: worth retrying
+	attempts int  // requests made, when more than one
 }
 
 func (e *requestError) Error() string   { return e.msg }
@@ -143,7 +137,7 @@ func errorMessage(status int, contentType string, body []byte) string {
 		if status >= 500 {
 			return "the server answered with an HTML error page, not the API's JSON (Stammer may be down or overloaded; try again later)"
 		}
-		return "the server answered with an HTML page, not the API (check STAMMER_BASE_URL)"
+		return errHTMLPage.Error()
 	}
 	if body[0] == '{' || body[0] == '[' || body[0] == '"' {
 		if w, ok := jsonWords(body); ok {

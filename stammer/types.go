@@ -146,13 +146,11 @@ type ListResult struct {
 	// the body cap bounds as well as Bytes. A cache sizing itself by
 	// results should count max(Bytes, DecodedBytes).
 	DecodedBytes int64
-	// Pages is how many pages were fetched and joined: 1 unless the API
-	// answered with "next" links that were followed.
+	// Pages is how many pages were fetched and joined (1 without paging).
 	Pages int
-	// Truncated says why a "next" link was not followed, when one was
-	// left (Next then holds it): the page cap, a link to another host, or
-	// a link back to a page already read. "" when the API sent no further
-	// link. Callers must tell the user the result is partial.
+	// Truncated says why a "next" link (kept in Next) was not followed; ""
+	// when the API sent none. Callers must tell the user the result is
+	// partial.
 	Truncated Truncation
 }
 
