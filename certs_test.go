@@ -13,8 +13,9 @@ import (
 
 // TestFallbackRootsWithoutSystemStore runs this test binary again with no
 // system certificate store at all, as in the FROM scratch image, and checks
-// that Go has no roots before the Stammer client's first request (the
-// embedded ones are not parsed at start) and a full pool after it.
+// that Go has no roots before the Stammer client's first HTTPS request (the
+// embedded ones are not parsed at start, nor for a plain-HTTP request) and
+// a full pool after it.
 func TestFallbackRootsWithoutSystemStore(t *testing.T) {
 	if os.Getenv("STAMMER_TEST_NO_CERTS") == "1" {
 		count := func() int {
@@ -25,14 +26,21 @@ func TestFallbackRootsWithoutSystemStore(t *testing.T) {
 			return len(pool.Subjects()) // deprecated for system pools, but counting is all this needs
 		}
 		before := count()
-		srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
-		defer srv.Close()
-		resp, err := withFallbackRoots(nil).Get(srv.URL)
+		hc := withFallbackRoots(nil)
+		plain := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+		defer plain.Close()
+		resp, err := hc.Get(plain.URL)
 		if err != nil {
 			t.Fatal(err)
 		}
 		resp.Body.Close()
-		os.Stdout.WriteString("before=" + strconv.Itoa(before) + "\nroots=" + strconv.Itoa(count()) + "\n")
+		afterPlain := count()
+		tlsSrv := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+		defer tlsSrv.Close()
+		if resp, err := hc.Get(tlsSrv.URL); err == nil { // the test server's own certificate is not among the roots
+			resp.Body.Close()
+		}
+		os.Stdout.WriteString("before=" + strconv.Itoa(before) + "\nplain=" + strconv.Itoa(afterPlain) + "\nroots=" + strconv.Itoa(count()) + "\n")
 		return
 	}
 	empty := t.TempDir()
@@ -42,7 +50,7 @@ func TestFallbackRootsWithoutSystemStore(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	n := map[string]int{"before": -1, "roots": -1}
+	n := map[string]int{"before": -1, "plain": -1, "roots": -1}
 	for _, line := range strings.Split(string(out), "\n") {
 		if k, v, ok := strings.Cut(line, "="); ok {
 			if _, want := n[k]; want {
@@ -53,8 +61,11 @@ func TestFallbackRootsWithoutSystemStore(t *testing.T) {
 	if n["before"] != 0 {
 		t.Errorf("with no system store Go has %d roots before the first request; the fallback should be installed lazily:\n%s", n["before"], out)
 	}
+	if n["plain"] != 0 {
+		t.Errorf("with no system store Go has %d roots after a plain-HTTP request, which needs none:\n%s", n["plain"], out)
+	}
 	if n["roots"] < 100 {
-		t.Errorf("with no system store Go has %d roots after the first request; the embedded fallback should give over 100:\n%s", n["roots"], out)
+		t.Errorf("with no system store Go has %d roots after the first HTTPS request; the embedded fallback should give over 100:\n%s", n["roots"], out)
 	}
 }
 
