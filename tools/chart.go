@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"encoding/base64"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/stammer-mcp/stammer-mcp/chart"
@@ -37,7 +39,7 @@ func renderChart(cs []stammer.Conversation, idx []int, t Totals, f Filters) (str
 	if len(t.ByPeriod) == 0 {
 		return "", "", fmt.Errorf("no conversation has a start time to chart")
 	}
-	periods := sortedKeys(t.ByPeriod)
+	periods := slices.Sorted(maps.Keys(t.ByPeriod))
 	at := make(map[string]int, len(periods))
 	for i, p := range periods {
 		at[p] = i

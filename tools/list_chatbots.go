@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -138,7 +139,7 @@ func newChatbotList(p ListChatbotsParams, got fetched, d Deps, allowed func(id i
 		seen[s.id] = true
 		rows = append(rows, d.Chatbots.item(s.id, s.uuid, s.conversations, s.last))
 	}
-	for _, id := range sortedIDs(d.Chatbots) {
+	for _, id := range slices.Sorted(maps.Keys(d.Chatbots)) {
 		if !seen[id] && allowed(id, d.Chatbots[id].UUID) {
 			rows = append(rows, d.Chatbots.item(id, "", 0, time.Time{}))
 		}
@@ -235,14 +236,4 @@ func (r *ListChatbotsResult) text() string {
 		fmt.Fprintf(&b, "\nMore: %s not listed. Next page: list_chatbots %s\n", num(r.Remaining), r.Next.Arguments)
 	}
 	return b.String()
-}
-
-// sortedIDs returns the named chatbots' ids in order.
-func sortedIDs(n ChatbotNames) []int64 {
-	ids := make([]int64, 0, len(n))
-	for id := range n {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	return ids
 }

@@ -3,6 +3,7 @@ package tools
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -212,7 +213,7 @@ func (t *Totals) trimPeriods(n int) bool {
 	if len(t.ByPeriod) <= n {
 		return false
 	}
-	keys := sortedKeys(t.ByPeriod)
+	keys := slices.Sorted(maps.Keys(t.ByPeriod))
 	for _, k := range keys[:len(keys)-n] {
 		delete(t.ByPeriod, k)
 		t.PeriodsCut++
@@ -260,7 +261,7 @@ func (t *Totals) writeTotals(b *strings.Builder, heading, state string) {
 	}
 	if len(t.ByPeriod) > 0 {
 		fmt.Fprintf(b, "- per %s: ", t.Period)
-		keys := sortedKeys(t.ByPeriod)
+		keys := slices.Sorted(maps.Keys(t.ByPeriod))
 		short := t.Period == "day" && len(keys) > 0 && keys[0][:4] == keys[len(keys)-1][:4]
 		if t.PeriodsCut > 0 {
 			fmt.Fprintf(b, "(%d earlier %ss not shown) ", t.PeriodsCut, t.Period)
@@ -293,22 +294,12 @@ func writeHeader(b *strings.Builder, demo bool, title string, f Filters, covers,
 
 // writeCounts renders a period → count map in key order: "k1 3, k2 0".
 func writeCounts(b *strings.Builder, m map[string]int) {
-	for i, k := range sortedKeys(m) {
+	for i, k := range slices.Sorted(maps.Keys(m)) {
 		if i > 0 {
 			b.WriteString(", ")
 		}
 		fmt.Fprintf(b, "%s %d", k, m[k])
 	}
-}
-
-// sortedKeys returns m's keys in order.
-func sortedKeys(m map[string]int) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // newestFirst sorts idx (indexes into cs) by start time, newest first, then
