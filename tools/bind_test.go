@@ -76,3 +76,15 @@ func TestNum(t *testing.T) {
 		}
 	}
 }
+
+// TestBusiestDaysLine: list_conversations and conversation_insights write
+// the busiest days with one function, counts with thousands separators.
+func TestBusiestDaysLine(t *testing.T) {
+	var b strings.Builder
+	(&Totals{}).writeBusiestDays(&b)
+	tot := Totals{BusiestDays: []DayCount{{"2026-11-18", 1234}, {"2026-11-01", 8}}}
+	tot.writeBusiestDays(&b)
+	if got, want := b.String(), "- busiest days: 2026-11-18 (1,234), 2026-11-01 (8)\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

@@ -252,16 +252,7 @@ func (r *ConversationInsightsResult) text() string {
 		writeCounts(&b, r.ByPeriod)
 		b.WriteString("\n")
 	}
-	if len(r.BusiestDays) > 0 {
-		b.WriteString("- busiest days: ")
-		for i, d := range r.BusiestDays {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			fmt.Fprintf(&b, "%s (%d)", d.Day, d.Count)
-		}
-		b.WriteString("\n")
-	}
+	r.writeBusiestDays(&b)
 	b.WriteString("- languages of user messages: ")
 	for i, l := range a.Languages {
 		if i > 0 {

@@ -249,16 +249,7 @@ func (t *Totals) writeTotals(b *strings.Builder, heading, state string) {
 		fmt.Fprintf(b, "%s %s (%d%%)", p.Platform, num(p.Count), percent(p.Count, t.Total))
 	}
 	b.WriteString("\n")
-	if len(t.BusiestDays) > 0 {
-		b.WriteString("- busiest days: ")
-		for i, d := range t.BusiestDays {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			fmt.Fprintf(b, "%s (%s)", d.Day, num(d.Count))
-		}
-		b.WriteString("\n")
-	}
+	t.writeBusiestDays(b)
 	if len(t.ByPeriod) > 0 {
 		fmt.Fprintf(b, "- per %s: ", t.Period)
 		keys := slices.Sorted(maps.Keys(t.ByPeriod))
@@ -277,6 +268,21 @@ func (t *Totals) writeTotals(b *strings.Builder, heading, state string) {
 		}
 		b.WriteString("\n")
 	}
+}
+
+// writeBusiestDays renders the busiest days line, when there are any.
+func (t *Totals) writeBusiestDays(b *strings.Builder) {
+	if len(t.BusiestDays) == 0 {
+		return
+	}
+	b.WriteString("- busiest days: ")
+	for i, d := range t.BusiestDays {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(b, "%s (%s)", d.Day, num(d.Count))
+	}
+	b.WriteString("\n")
 }
 
 // writeHeader starts a result: the demo notice, what was asked, and the
