@@ -55,19 +55,14 @@ func CheckNumber(b []byte) (int, bool) {
 	case i < len(b) && b[i] == '0':
 		i++
 	case i < len(b) && '1' <= b[i] && b[i] <= '9':
-		for i < len(b) && '0' <= b[i] && b[i] <= '9' {
-			i++
-		}
+		i, _ = digits(b, i)
 	default:
 		return i, false
 	}
+	var ok bool
 	if i < len(b) && b[i] == '.' {
-		i++
-		if i >= len(b) || b[i] < '0' || b[i] > '9' {
+		if i, ok = digits(b, i+1); !ok {
 			return i, false
-		}
-		for i < len(b) && '0' <= b[i] && b[i] <= '9' {
-			i++
 		}
 	}
 	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
@@ -75,14 +70,20 @@ func CheckNumber(b []byte) (int, bool) {
 		if i < len(b) && (b[i] == '+' || b[i] == '-') {
 			i++
 		}
-		if i >= len(b) || b[i] < '0' || b[i] > '9' {
+		if i, ok = digits(b, i); !ok {
 			return i, false
-		}
-		for i < len(b) && '0' <= b[i] && b[i] <= '9' {
-			i++
 		}
 	}
 	return i, i == len(b)
+}
+
+// digits skips the ASCII digits from i and reports whether there was one.
+func digits(b []byte, i int) (int, bool) {
+	j := i
+	for j < len(b) && '0' <= b[j] && b[j] <= '9' {
+		j++
+	}
+	return j, j > i
 }
 
 // strStop marks bytes that end the fast path of a string: the closing
