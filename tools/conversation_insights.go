@@ -254,12 +254,7 @@ func (r *ConversationInsightsResult) text() string {
 	}
 	r.writeBusiestDays(&b)
 	b.WriteString("- languages of user messages: ")
-	for i, l := range a.Languages {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "%s %d%%", l.Language, l.Share)
-	}
+	writeList(&b, a.Languages, func(l LanguageShare) string { return fmt.Sprintf("%s %d%%", l.Language, l.Share) })
 	b.WriteString("\n\n" + untrustedNotice + "\n")
 	fmt.Fprintf(&b, "Top questions (of %s user messages that ask something; greetings, thanks and answers to the bot are not questions; similar wordings grouped):\n", num(a.QuestionMessages))
 	if len(a.TopQuestions) == 0 {
@@ -307,12 +302,7 @@ func (r *ConversationInsightsResult) writeFailure(b *strings.Builder, name, noun
 	fmt.Fprintf(b, "- %s: %s in %s (%.1f%% %s)", name, count(f.Messages, noun), count(f.Conversations, "conversation"), f.Rate, of)
 	if len(f.ByPlatform) > 0 {
 		b.WriteString("; conversations by platform: ")
-		for i, p := range f.ByPlatform {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			fmt.Fprintf(b, "%s %d", p.Platform, p.Count)
-		}
+		writeList(b, f.ByPlatform, func(p PlatformCount) string { return fmt.Sprintf("%s %d", p.Platform, p.Count) })
 	}
 	if len(f.Examples) > 0 {
 		b.WriteString("; e.g. " + r.refs(f.Examples))

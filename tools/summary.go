@@ -242,12 +242,9 @@ func (t *Totals) writeTotals(b *strings.Builder, heading, state string) {
 		fmt.Fprintf(b, "- without a start time: %s\n", num(t.NoTime))
 	}
 	b.WriteString("- by platform: ")
-	for i, p := range t.ByPlatform {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(b, "%s %s (%d%%)", p.Platform, num(p.Count), percent(p.Count, t.Total))
-	}
+	writeList(b, t.ByPlatform, func(p PlatformCount) string {
+		return fmt.Sprintf("%s %s (%d%%)", p.Platform, num(p.Count), percent(p.Count, t.Total))
+	})
 	b.WriteString("\n")
 	t.writeBusiestDays(b)
 	if len(t.ByPeriod) > 0 {
@@ -257,15 +254,13 @@ func (t *Totals) writeTotals(b *strings.Builder, heading, state string) {
 		if t.PeriodsCut > 0 {
 			fmt.Fprintf(b, "(%d earlier %ss not shown) ", t.PeriodsCut, t.Period)
 		}
-		for i, k := range keys {
-			if i > 0 {
-				b.WriteString(", ")
-			}
+		writeList(b, keys, func(k string) string {
+			n := t.ByPeriod[k]
 			if short {
 				k = k[5:] // MM-DD when every day is in one year
 			}
-			fmt.Fprintf(b, "%s %d", k, t.ByPeriod[keys[i]])
-		}
+			return fmt.Sprintf("%s %d", k, n)
+		})
 		b.WriteString("\n")
 	}
 }
@@ -276,12 +271,7 @@ func (t *Totals) writeBusiestDays(b *strings.Builder) {
 		return
 	}
 	b.WriteString("- busiest days: ")
-	for i, d := range t.BusiestDays {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(b, "%s (%s)", d.Day, num(d.Count))
-	}
+	writeList(b, t.BusiestDays, func(d DayCount) string { return fmt.Sprintf("%s (%s)", d.Day, num(d.Count)) })
 	b.WriteString("\n")
 }
 
@@ -300,11 +290,17 @@ func writeHeader(b *strings.Builder, demo bool, title string, f Filters, covers,
 
 // writeCounts renders a period → count map in key order: "k1 3, k2 0".
 func writeCounts(b *strings.Builder, m map[string]int) {
-	for i, k := range slices.Sorted(maps.Keys(m)) {
+	writeList(b, slices.Sorted(maps.Keys(m)), func(k string) string { return fmt.Sprintf("%s %d", k, m[k]) })
+}
+
+// writeList writes a one-line list: each item as item renders it, separated
+// by ", ".
+func writeList[T any](b *strings.Builder, items []T, item func(T) string) {
+	for i, it := range items {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		fmt.Fprintf(b, "%s %d", k, m[k])
+		b.WriteString(item(it))
 	}
 }
 
