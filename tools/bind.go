@@ -205,11 +205,7 @@ func jsonKind(v any) string {
 
 // quoteList renders names as "a", "b".
 func quoteList(names []string) string {
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = strconv.Quote(clip(n, 40))
-	}
-	return strings.Join(q, ", ")
+	return joinList(names, func(n string) string { return strconv.Quote(clip(n, 40)) })
 }
 
 // suggest proposes a valid name for a misspelt one (case or separator

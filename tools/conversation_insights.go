@@ -254,7 +254,7 @@ func (r *ConversationInsightsResult) text() string {
 	}
 	r.writeBusiestDays(&b)
 	b.WriteString("- languages of user messages: ")
-	writeList(&b, a.Languages, func(l LanguageShare) string { return fmt.Sprintf("%s %d%%", l.Language, l.Share) })
+	b.WriteString(joinList(a.Languages, func(l LanguageShare) string { return fmt.Sprintf("%s %d%%", l.Language, l.Share) }))
 	b.WriteString("\n\n" + untrustedNotice + "\n")
 	fmt.Fprintf(&b, "Top questions (of %s user messages that ask something; greetings, thanks and answers to the bot are not questions; similar wordings grouped):\n", num(a.QuestionMessages))
 	if len(a.TopQuestions) == 0 {
@@ -302,7 +302,7 @@ func (r *ConversationInsightsResult) writeFailure(b *strings.Builder, name, noun
 	fmt.Fprintf(b, "- %s: %s in %s (%.1f%% %s)", name, count(f.Messages, noun), count(f.Conversations, "conversation"), f.Rate, of)
 	if len(f.ByPlatform) > 0 {
 		b.WriteString("; conversations by platform: ")
-		writeList(b, f.ByPlatform, func(p PlatformCount) string { return fmt.Sprintf("%s %d", p.Platform, p.Count) })
+		b.WriteString(joinList(f.ByPlatform, func(p PlatformCount) string { return fmt.Sprintf("%s %d", p.Platform, p.Count) }))
 	}
 	if len(f.Examples) > 0 {
 		b.WriteString("; e.g. " + r.refs(f.Examples))
@@ -318,14 +318,13 @@ func (r *ConversationInsightsResult) writeFailure(b *strings.Builder, name, noun
 // refs renders example conversations: "#4812, #4790", with the chatbot
 // when the query covered several ("bot 17 #4812").
 func (r *ConversationInsightsResult) refs(rs []ConversationRef) string {
-	parts := make([]string, len(rs))
-	for i, c := range rs {
-		parts[i] = "#" + strconv.FormatInt(c.Number, 10)
+	return joinList(rs, func(c ConversationRef) string {
+		ref := "#" + strconv.FormatInt(c.Number, 10)
 		if r.several && c.ChatbotID > 0 {
-			parts[i] = "bot " + strconv.FormatInt(c.ChatbotID, 10) + " " + parts[i]
+			ref = "bot " + strconv.FormatInt(c.ChatbotID, 10) + " " + ref
 		}
-	}
-	return strings.Join(parts, ", ")
+		return ref
+	})
 }
 
 // firstExample is the exact get_conversation call for the first example
@@ -359,9 +358,5 @@ func (r *ConversationInsightsResult) firstExample() (string, bool) {
 
 // terms renders words with counts, quoted because users wrote them.
 func terms(ts []TermCount) string {
-	parts := make([]string, len(ts))
-	for i, t := range ts {
-		parts[i] = fmt.Sprintf("%s %d", strconv.Quote(t.Term), t.Count)
-	}
-	return strings.Join(parts, ", ")
+	return joinList(ts, func(t TermCount) string { return fmt.Sprintf("%s %d", strconv.Quote(t.Term), t.Count) })
 }

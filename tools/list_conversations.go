@@ -388,9 +388,9 @@ func (r *ListConversationsResult) writeByChatbot(b *strings.Builder) {
 		return
 	}
 	b.WriteString("- by chatbot (conversations, most first): ")
-	writeList(b, r.ByChatbot, func(c ChatbotCount) string {
+	b.WriteString(joinList(r.ByChatbot, func(c ChatbotCount) string {
 		return fmt.Sprintf("%s %s (%.1f%%)", r.names.label(c.ChatbotID), num(c.Count), c.Share)
-	})
+	}))
 	if o := r.OtherChatbots; o != nil {
 		fmt.Fprintf(b, ", and %s more with %s (%.1f%%)", count(o.Chatbots, "chatbot"), count(o.Count, "conversation"), share(o.Count, r.Total))
 	}

@@ -242,9 +242,9 @@ func (t *Totals) writeTotals(b *strings.Builder, heading, state string) {
 		fmt.Fprintf(b, "- without a start time: %s\n", num(t.NoTime))
 	}
 	b.WriteString("- by platform: ")
-	writeList(b, t.ByPlatform, func(p PlatformCount) string {
+	b.WriteString(joinList(t.ByPlatform, func(p PlatformCount) string {
 		return fmt.Sprintf("%s %s (%d%%)", p.Platform, num(p.Count), percent(p.Count, t.Total))
-	})
+	}))
 	b.WriteString("\n")
 	t.writeBusiestDays(b)
 	if len(t.ByPeriod) > 0 {
@@ -254,13 +254,13 @@ func (t *Totals) writeTotals(b *strings.Builder, heading, state string) {
 		if t.PeriodsCut > 0 {
 			fmt.Fprintf(b, "(%d earlier %ss not shown) ", t.PeriodsCut, t.Period)
 		}
-		writeList(b, keys, func(k string) string {
+		b.WriteString(joinList(keys, func(k string) string {
 			n := t.ByPeriod[k]
 			if short {
 				k = k[5:] // MM-DD when every day is in one year
 			}
 			return fmt.Sprintf("%s %d", k, n)
-		})
+		}))
 		b.WriteString("\n")
 	}
 }
@@ -271,7 +271,7 @@ func (t *Totals) writeBusiestDays(b *strings.Builder) {
 		return
 	}
 	b.WriteString("- busiest days: ")
-	writeList(b, t.BusiestDays, func(d DayCount) string { return fmt.Sprintf("%s (%s)", d.Day, num(d.Count)) })
+	b.WriteString(joinList(t.BusiestDays, func(d DayCount) string { return fmt.Sprintf("%s (%s)", d.Day, num(d.Count)) }))
 	b.WriteString("\n")
 }
 
@@ -290,18 +290,17 @@ func writeHeader(b *strings.Builder, demo bool, title string, f Filters, covers,
 
 // writeCounts renders a period → count map in key order: "k1 3, k2 0".
 func writeCounts(b *strings.Builder, m map[string]int) {
-	writeList(b, slices.Sorted(maps.Keys(m)), func(k string) string { return fmt.Sprintf("%s %d", k, m[k]) })
+	b.WriteString(joinList(slices.Sorted(maps.Keys(m)), func(k string) string { return fmt.Sprintf("%s %d", k, m[k]) }))
 }
 
-// writeList writes a one-line list: each item as item renders it, separated
+// joinList renders a one-line list: each item as item renders it, separated
 // by ", ".
-func writeList[T any](b *strings.Builder, items []T, item func(T) string) {
+func joinList[T any](items []T, item func(T) string) string {
+	parts := make([]string, len(items))
 	for i, it := range items {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(item(it))
+		parts[i] = item(it)
 	}
+	return strings.Join(parts, ", ")
 }
 
 // newestFirst sorts idx (indexes into cs) by start time, newest first, then
