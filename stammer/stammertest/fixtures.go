@@ -44,7 +44,9 @@ type Turn struct {
 
 // Conversation is one fixture conversation in a wire-independent form. The
 // server encodes it in the current Shape and Style; tests compare what the
-// client decoded against these fields.
+// client decoded against these fields. It looks like stammer.Conversation on
+// purpose and is not it: the fake is the oracle the client is tested
+// against, so, like Platforms, it shares no type with the client.
 type Conversation struct {
 	// ID is the API's integer id; unique, increasing with CreatedAt.
 	ID int64
