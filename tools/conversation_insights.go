@@ -138,9 +138,8 @@ func trend(ctx context.Context, d Deps, f *fetcher, q stammer.Query, search stri
 // stay), then phrases, per-period failures, shorter lists.
 func (r *ConversationInsightsResult) shrink() bool {
 	a := &r.Analysis
-	if n := len(a.ByChatbot); n > 20 {
-		a.ChatbotsCut += n - 20
-		a.ByChatbot = a.ByChatbot[:20]
+	if len(a.ByChatbot) > 20 {
+		a.cutChatbots(20)
 		return true
 	}
 	r.level++
@@ -170,10 +169,7 @@ func (r *ConversationInsightsResult) shrink() bool {
 		}
 		r.trimPeriods(4)
 	case 7:
-		if n := len(a.ByChatbot); n > 5 {
-			a.ChatbotsCut += n - 5
-			a.ByChatbot = a.ByChatbot[:5]
-		}
+		a.cutChatbots(5)
 	case 8:
 		for i := range a.TopQuestions {
 			a.TopQuestions[i].Examples = a.TopQuestions[i].Examples[:min(1, len(a.TopQuestions[i].Examples))]
@@ -183,10 +179,7 @@ func (r *ConversationInsightsResult) shrink() bool {
 		}
 		r.trimPeriods(0)
 	case 9:
-		if n := len(a.ByChatbot); n > 3 {
-			a.ChatbotsCut += n - 3
-			a.ByChatbot = a.ByChatbot[:3]
-		}
+		a.cutChatbots(3)
 		a.Languages = a.Languages[:min(len(a.Languages), 2)]
 		r.BusiestDays = r.BusiestDays[:min(len(r.BusiestDays), 1)]
 	case 10:
@@ -194,10 +187,7 @@ func (r *ConversationInsightsResult) shrink() bool {
 		for i := range a.TopQuestions {
 			a.TopQuestions[i].Text = clip(a.TopQuestions[i].Text, 40)
 		}
-		if n := len(a.ByChatbot); n > 1 {
-			a.ChatbotsCut += n - 1
-			a.ByChatbot = a.ByChatbot[:1]
-		}
+		a.cutChatbots(1)
 	default:
 		return false
 	}
@@ -220,6 +210,15 @@ func (r *ConversationInsightsResult) render() (string, any) {
 		r.Cuts = append(r.Cuts, "lists shortened to fit the output budget; narrow the filters (one chatbot, a shorter date range) or use search to see more of a part")
 	}
 	return r.text(), r
+}
+
+// cutChatbots keeps the first n chatbots of the comparison (the worst) and
+// counts the others as cut.
+func (a *Analysis) cutChatbots(n int) {
+	if len(a.ByChatbot) > n {
+		a.ChatbotsCut += len(a.ByChatbot) - n
+		a.ByChatbot = a.ByChatbot[:n]
+	}
 }
 
 // text renders the insights for the model.
