@@ -114,22 +114,20 @@ func (r *Report) Write(w io.Writer) {
 	if p.items != r.Root {
 		fmt.Fprintf(w, "\nTop level: %s\n", kinds(r.Root))
 		if r.Root.Fields != nil {
-			p.base = ""
-			p.table(w, append([]row{header}, p.members(r.Root, "", envelope)...))
+			p.section(w, r.Root, "", envelope)
 		}
 	}
 	if p.items != nil {
 		fmt.Fprintf(w, "\nConversations: %d object(s) at %s\n", p.items.Kinds[Object], p.itemsPath)
-		p.base = p.itemsPath
+		base := p.itemsPath
 		if p.items == r.Root {
-			p.base = ""
+			base = ""
 		}
-		p.table(w, append([]row{header}, p.members(p.items, "", conversation)...))
+		p.section(w, p.items, base, conversation)
 	}
 	if p.msgs != nil {
 		fmt.Fprintf(w, "\nMessages: %d object(s) at %s\n", p.msgs.Kinds[Object], p.msgsPath)
-		p.base = p.msgsPath
-		p.table(w, append([]row{header}, p.members(p.msgs, "", message)...))
+		p.section(w, p.msgs, p.msgsPath, message)
 	}
 	if len(p.times) > 0 {
 		fmt.Fprintln(w, "\nTime layouts:")
@@ -349,6 +347,12 @@ func (p *reporter) verdict() string {
 		return fmt.Sprintf("the answer has a shape the decoder knows (%s: %s), but its list was empty, so no field of a conversation could be checked: run again with --date YYYY-MM-DD of a day that had conversations.", r.ListShape, desc)
 	}
 	return out + fmt.Sprintf(" from a shape it knows (%s: %s) and knows every field of it.", r.ListShape, desc)
+}
+
+// section writes the members table of n, its paths shown relative to base.
+func (p *reporter) section(w io.Writer, n *Node, base string, lv level) {
+	p.base = base
+	p.table(w, append([]row{header}, p.members(n, "", lv)...))
 }
 
 // table prints rows in aligned columns.
