@@ -229,10 +229,10 @@ func suggest(unknown, valid []string) string {
 	return ". Did you mean " + strings.Join(hints, ", ") + "?"
 }
 
-// clip cuts s to at most n runes, for echoing a bad value back and for
-// shortening text already cleaned. Unlike inert.Clean it keeps every
-// character: a value echoed back is quoted (strconv.Quote shows what was
-// sent, escapes included), and cleaned text has nothing left to remove.
+// clip cuts s to at most n runes (an ellipsis after them marks the cut): a
+// value echoed back in an error or a log line, or text already cleaned.
+// Unlike inert.Clean it keeps every character, so that a value quoted back
+// (strconv.Quote) shows exactly what was sent.
 func clip(s string, n int) string {
 	if len(s) <= n {
 		return s
