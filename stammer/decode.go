@@ -290,8 +290,10 @@ func describe(k jsonlex.Kind) string {
 type keyList []string
 
 func (k *keyList) add(key []byte) {
-	if len(*k) < 11 {
-		*k = append(*k, string(key))
+	if n := len(*k); n < 10 {
+		*k = append(*k, quoteValue(string(key)))
+	} else if n == 10 {
+		*k = append(*k, "…")
 	}
 }
 
@@ -299,14 +301,7 @@ func (k keyList) String() string {
 	if len(k) == 0 {
 		return "an empty JSON object"
 	}
-	q := make([]string, 0, len(k))
-	for _, s := range k[:min(len(k), 10)] {
-		q = append(q, quoteValue(s))
-	}
-	if len(k) > 10 {
-		q = append(q, "…")
-	}
-	return "a JSON object with keys " + strings.Join(q, ", ")
+	return "a JSON object with keys " + strings.Join(k, ", ")
 }
 
 // apiWords builds the tail of a "no list found" message from an error or

@@ -33,9 +33,6 @@ type progressKey struct{}
 // page is being read. The context carries it rather than Config because it
 // belongs to one call (one client's progress token), not to the client.
 func WithProgress(ctx context.Context, fn ProgressFunc) context.Context {
-	if fn == nil {
-		return ctx
-	}
 	return context.WithValue(ctx, progressKey{}, fn)
 }
 

@@ -243,13 +243,14 @@ func (c *Client) transportError(ctx context.Context, err error, during string) e
 	}
 	detail = inert.Message(c.red.Redact(detail))
 	dropped := droppedConnection(err)
-	if during != "" {
-		return &requestError{msg: fmt.Sprintf("the connection to the Stammer API at %s broke%s: %s", host, during, detail), errs: []error{err}, dropped: dropped}
+	msg := fmt.Sprintf("could not reach the Stammer API at %s: %s", host, detail)
+	switch {
+	case during != "":
+		msg = fmt.Sprintf("the connection to the Stammer API at %s broke%s: %s", host, during, detail)
+	case dropped:
+		msg = fmt.Sprintf("the Stammer API at %s dropped the connection without answering: %s", host, detail)
 	}
-	if dropped {
-		return &requestError{msg: fmt.Sprintf("the Stammer API at %s dropped the connection without answering: %s", host, detail), errs: []error{err}, dropped: true}
-	}
-	return &requestError{msg: fmt.Sprintf("could not reach the Stammer API at %s: %s", host, detail), errs: []error{err}}
+	return &requestError{msg: msg, errs: []error{err}, dropped: dropped}
 }
 
 // shouldRetry decides whether to try again and after how long: only when
