@@ -529,10 +529,10 @@ func TestTimeoutAndCancel(t *testing.T) {
 }
 
 func TestUnreachableHost(t *testing.T) {
-	srv := stammertest.New()
-	base := srv.URL
-	srv.Close()
-	c, err := stammer.New(stammer.Config{BaseURL: base, Token: secretToken})
+	// Port 1 of loopback, where nothing listens: the port of a closed test
+	// server could be taken by another process's listener in the meantime
+	// (seen on a loaded machine as "dropped the connection" instead).
+	c, err := stammer.New(stammer.Config{BaseURL: "http://127.0.0.1:1", Token: secretToken})
 	if err != nil {
 		t.Fatal(err)
 	}

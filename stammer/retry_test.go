@@ -199,10 +199,9 @@ func TestTimeoutsAndRefusedConnectionsAreNotRetried(t *testing.T) {
 		t.Errorf("timeout: %d requests, err %v", len(srv.Requests()), err)
 	}
 
-	gone := stammertest.New()
-	base := gone.URL
-	gone.Close()
-	c, err = stammer.New(stammer.Config{BaseURL: base, Token: "tok", MaxRetries: 2, RetryBackoff: 200 * time.Millisecond})
+	// Nothing listens on port 1 (a closed test server's port may be taken
+	// by another process in the meantime, as TestUnreachableHost says).
+	c, err = stammer.New(stammer.Config{BaseURL: "http://127.0.0.1:1", Token: "tok", MaxRetries: 2, RetryBackoff: 200 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
