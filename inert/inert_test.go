@@ -69,3 +69,31 @@ func TestClean(t *testing.T) {
 		})
 	}
 }
+
+// FuzzCleanCut holds CleanCut, which returns plain text as it is, to the
+// rune-by-rune cleaning every other text gets.
+func FuzzCleanCut(f *testing.F) {
+	for _, s := range []string{"", "user-42", "a b", " a", "a ", "a  b", "a\tb", "a\x7fb", "tab\x00", "olá", strings.Repeat("k", FieldRunes), strings.Repeat("k", FieldRunes+1)} {
+		f.Add(s, FieldRunes)
+	}
+	f.Add("abc", 1)
+	f.Fuzz(func(t *testing.T, s string, max int) {
+		max = max%200 + 1
+		if max < 1 {
+			max += 200
+		}
+		got, gotCut := CleanCut(s, max)
+		want, wantCut := cleanRunes(s, max)
+		if got != want || gotCut != wantCut {
+			t.Errorf("CleanCut(%q, %d) = %q, %v; cleaning rune by rune: %q, %v", s, max, got, gotCut, want, wantCut)
+		}
+	})
+}
+
+// TestPlainFieldIsNotCopied: a clean identifier costs no allocation.
+func TestPlainFieldIsNotCopied(t *testing.T) {
+	key := "wa:+5511987654321 user_42"
+	if n := testing.AllocsPerRun(100, func() { _ = Field(key) }); n != 0 {
+		t.Errorf("Field of a plain key: %v allocations, want 0", n)
+	}
+}
