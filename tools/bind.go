@@ -34,7 +34,7 @@ type binder[T any] struct {
 	names  []string // sorted, for messages
 }
 
-// newBinder inspects T's json tags once, at tool construction.
+// newBinder inspects T's json tags once, at the tool's first call.
 func newBinder[T any]() *binder[T] {
 	b := &binder[T]{fields: map[string]field{}}
 	b.addFields(reflect.TypeFor[T]())

@@ -2,6 +2,7 @@ package tools
 
 import (
 	"context"
+	"sync"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -48,7 +49,9 @@ func (b Budget) budget() int { return b.MaxTokens }
 // tool is one tool behind the adapter.
 type tool[P params[P], R result] struct {
 	deps Deps
-	bind *binder[P]
+	// bind is built on the tool's first call: it reflects over P, work
+	// a start need not do (docs/benchmarks.md, cold start).
+	bind func() *binder[P]
 	run  func(context.Context, P) (R, error)
 }
 
@@ -60,7 +63,7 @@ func newTool[P params[P], R result](d Deps, name, title, description string, run
 	if err != nil {
 		return server.ServerTool{}, nil, err
 	}
-	t := &tool[P, R]{deps: d, bind: newBinder[P](), run: run}
+	t := &tool[P, R]{deps: d, bind: sync.OnceValue(newBinder[P]), run: run}
 	return server.ServerTool{Tool: readOnlyTool(name, title, description, in, out), Handler: t.handle}, t, nil
 }
 
@@ -86,7 +89,7 @@ func (t *tool[P, R]) call(ctx context.Context, args any) ([]mcp.Content, any, er
 	if m := t.deps.Misconfigured; m != "" {
 		return nil, nil, answerErrorf("stammer-mcp is misconfigured, so it answers no call until this is fixed in the env block of its entry in the MCP client's config (then restart the server): %s", m)
 	}
-	p, err := t.bind.bind(args)
+	p, err := t.bind().bind(args)
 	if err != nil {
 		return nil, nil, err
 	}
