@@ -458,7 +458,8 @@ func (c *Client) GetConversation(ctx context.Context, uuid string) (*Conversatio
 	}
 	defer done()
 	var res *ListResult
-	// Django's <uuid:> path converter matches lower case only.
+	// Django's <uuid:> path converter matches lower case only. The reader
+	// is List's page reader without progress, keeping the whole body.
 	err = c.get(ctx, c.conversationURL(strings.ToLower(uuid)), c.maxBody, func(r io.Reader, limit int64) (int64, error) {
 		var err error
 		if res, err = decodeBody(r, limit, limit, nil, true); err != nil {
