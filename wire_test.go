@@ -15,13 +15,7 @@ import (
 // tools/list to json.Marshal's bytes, on the server's real tools and on
 // tools whose fields the fast path must not disturb.
 func TestToolListIsEncodedAsJSONMarshalDoes(t *testing.T) {
-	srv, err := tools.NewServer("stammer-mcp", "test", tools.Deps{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	srv.HandleMessage(ctx, []byte(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`))
-	resp := srv.HandleMessage(ctx, []byte(`{"jsonrpc":"2.0","id":"list-1","method":"tools/list"}`))
+	resp := toolList(t)
 	r, ok := resp.(mcp.JSONRPCResponse)
 	if !ok {
 		t.Fatalf("tools/list answered %T", resp)
@@ -39,6 +33,16 @@ func TestToolListIsEncodedAsJSONMarshalDoes(t *testing.T) {
 				t.Errorf("%s: a schema is not what json.Marshal writes (compact, with <, > and & escaped), so tools/list would differ", tl.Name)
 			}
 		}
+	}
+
+	// The real tools take the fast way: both schemas spliced in, unscanned.
+	for _, tl := range real.Tools {
+		if p, err := encodeTool(tl); err != nil || len(p.pieces) != 5 {
+			t.Errorf("%s: encoded in %d pieces (err %v), want 5: the schemas were not spliced in", tl.Name, len(p.pieces), err)
+		}
+	}
+	if !bytes.Contains(mustEncode(t, r), real.Tools[0].RawOutputSchema) {
+		t.Error("the encoded answer lacks a tool's output schema as it is")
 	}
 
 	odd := real.Tools[0]
@@ -84,13 +88,7 @@ func TestToolListIsEncodedAsJSONMarshalDoes(t *testing.T) {
 // json.Marshal's, on the server's real tools (a warm process: the cold
 // figure is in go run ./bench).
 func BenchmarkEncodeToolList(b *testing.B) {
-	srv, err := tools.NewServer("stammer-mcp", "test", tools.Deps{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
-	srv.HandleMessage(ctx, []byte(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`))
-	msg := srv.HandleMessage(ctx, []byte(`{"jsonrpc":"2.0","id":2,"method":"tools/list"}`))
+	msg := toolList(b)
 	b.Run("json.Marshal", func(b *testing.B) {
 		for b.Loop() {
 			if _, err := json.Marshal(msg); err != nil {
@@ -105,4 +103,25 @@ func BenchmarkEncodeToolList(b *testing.B) {
 			}
 		}
 	})
+}
+
+// toolList is the real server's answer to tools/list, after initialize.
+func toolList(tb testing.TB) mcp.JSONRPCMessage {
+	tb.Helper()
+	srv, err := tools.NewServer("stammer-mcp", "test", tools.Deps{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx := context.Background()
+	srv.HandleMessage(ctx, []byte(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`))
+	return srv.HandleMessage(ctx, []byte(`{"jsonrpc":"2.0","id":"list-1","method":"tools/list"}`))
+}
+
+func mustEncode(t *testing.T, msg any) []byte {
+	t.Helper()
+	b, err := encodeMessage(msg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
