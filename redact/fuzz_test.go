@@ -70,6 +70,52 @@ func FuzzFind(f *testing.F) {
 	})
 }
 
+// FuzzFindPlanted holds find to the reference search on text that holds
+// a form of the secret (one chosen by which, its letters' case flipped by
+// flips where it is matched ignoring case), or a prefix of it cut by an
+// ellipsis, at any offset: random text almost never does, and the filter
+// that lets find skip a secret's forms decides only there. What is planted
+// for a long secret must be found.
+func FuzzFindPlanted(f *testing.F) {
+	f.Add("stt_0123456789abcdef0123456789abcdef", "Invalid token: please check it", uint(15), uint(0), uint64(0))
+	f.Add("stt_0123456789abcdef0123456789abcdef", "basic "+strings.Repeat("x", 40), uint(40), uint(2), uint64(0))
+	f.Add("Ab3dEf9hIj2kLm5nOp7qRs1tUv4wXy8z/+Q=", "url=/x?token=", uint(13), uint(1), uint64(0xf0f0))
+	f.Add("abc123", "xx yy", uint(3), uint(0), uint64(5))
+	f.Fuzz(func(t *testing.T, secret, text string, at, which uint, flips uint64) {
+		r := New(secret)
+		if !r.Active() {
+			return
+		}
+		sec := r.secrets[0]
+		forms := slices.Concat(sec.folded, sec.exact)
+		if !sec.whole { // and what a cut leaves of it
+			cut := sec.lower[:minPartial+int(which/2)%(len(sec.lower)-minPartial)]
+			forms = append(forms, form{text: cut + "…", fold: true})
+		}
+		form := forms[which%uint(len(forms))]
+		p := []byte(form.text)
+		for i := range p {
+			if form.fold && flips>>(i%64)&1 != 0 {
+				p[i] = upperIf(p[i], true)
+			}
+		}
+		at %= uint(len(text)) + 1
+		text = text[:at] + string(p) + text[at:]
+		got, want := r.find(text), findByCopy(r, text)
+		if !slices.Equal(got, want) {
+			t.Errorf("secret %q in %q: find %v, the reference %v", secret, text, got, want)
+		}
+		// A cut prefix may start before at, where the text goes on with it.
+		cut, isCut := strings.CutSuffix(string(p), "…")
+		found := func(sp [2]int) bool {
+			return sp[1] == int(at)+len(cut) && (sp[0] == int(at) || isCut && sp[0] < int(at))
+		}
+		if !sec.whole && !slices.ContainsFunc(got, found) {
+			t.Errorf("secret %q planted at %d in %q: not found (%v)", secret, at, text, got)
+		}
+	})
+}
+
 // BenchmarkFind compares find with the reference search it replaced on
 // message-like text without a secret, the case of almost every message.
 func BenchmarkFind(b *testing.B) {

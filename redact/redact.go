@@ -48,6 +48,7 @@ type secret struct {
 	// that encode the secret alone, at each of the three alignments it can
 	// have inside a longer encoded text, in the standard and URL alphabets.
 	exact []form
+	grams grams // skips folded and exact in text that cannot hold them
 }
 
 // New returns a Redactor for the given secrets; empty ones are
@@ -79,6 +80,7 @@ func New(secrets ...string) *Redactor {
 		for _, f := range lowered {
 			sec.folded = append(sec.folded, newForm(f, true))
 		}
+		sec.grams = newGrams(slices.Concat(sec.folded, sec.exact))
 		r.secrets = append(r.secrets, sec)
 	}
 	return r
@@ -165,11 +167,13 @@ func (r *Redactor) Contains(s string) bool {
 func (r *Redactor) find(s string) [][2]int {
 	var spans [][2]int
 	for _, sec := range r.secrets {
-		for _, f := range sec.folded {
-			spans = f.appendMatches(spans, s, sec.whole)
-		}
-		for _, f := range sec.exact {
-			spans = f.appendMatches(spans, s, false)
+		if sec.grams.mayHold(s) {
+			for _, f := range sec.folded {
+				spans = f.appendMatches(spans, s, sec.whole)
+			}
+			for _, f := range sec.exact {
+				spans = f.appendMatches(spans, s, false)
+			}
 		}
 		if !sec.whole {
 			spans = appendCutPrefixes(spans, s, sec.lower)
@@ -281,22 +285,29 @@ func equalFold(s, lower string) bool {
 // appendCutPrefixes adds the spans of a secret's prefix (at least
 // minPartial bytes, in any ASCII case) that directly precedes an ellipsis:
 // what is left of a secret in a message cut to length. sec is lower-case.
+// The ellipsis is found by its last byte, which ordinary text has rarely
+// (its first one starts every curly quote and dash), and strings.IndexByte
+// is faster than strings.Index on a short message.
 func appendCutPrefixes(spans [][2]int, s, sec string) [][2]int {
 	const ellipsis = "…"
-	for from := 0; ; {
-		i := strings.Index(s[from:], ellipsis)
-		if i < 0 {
+	last := ellipsis[len(ellipsis)-1]
+	for from := minPartial + len(ellipsis) - 1; from < len(s); {
+		j := strings.IndexByte(s[from:], last)
+		if j < 0 {
 			return spans
 		}
-		i += from
-		for k := min(len(sec)-1, i); k >= minPartial; k-- {
-			if equalFold(s[i-k:i], sec[:k]) {
-				spans = append(spans, [2]int{i - k, i})
-				break
+		j += from
+		if i := j + 1 - len(ellipsis); s[i:j+1] == ellipsis {
+			for k := min(len(sec)-1, i); k >= minPartial; k-- {
+				if equalFold(s[i-k:i], sec[:k]) {
+					spans = append(spans, [2]int{i - k, i})
+					break
+				}
 			}
 		}
-		from = i + len(ellipsis)
+		from = j + 1
 	}
+	return spans
 }
 
 func isWordByte(c byte) bool {
