@@ -61,6 +61,7 @@ func FuzzFind(f *testing.F) {
 	f.Add("abc123", "ABC123 abc1234 xabc123 abc123.")
 	f.Add("zzzzzzzzzzzzzzzzzz", "ZzZzZzZzZzZzZzZzZzZzZ zzzz… zZzZz…")
 	f.Add("x", "x X xx x.")
+	f.Add(tok, "টোকেন দদদদদ ЦЦ "+tok[:7]+"… ‘"+tok[:5]+"…’")
 	f.Fuzz(func(t *testing.T, secret, text string) {
 		r := New(secret)
 		got, want := r.find(text), findByCopy(r, text)

@@ -12,11 +12,14 @@ package redact
 // lies inside the occurrence and is one of the form's own windows (in some
 // letter case, for a form matched ignoring case). So text whose windows at
 // 0, step, 2·step, … are none of the forms' windows holds no form; any
-// other text is searched in full. The set is a hashed bitset: a collision
-// only costs a search, never a miss.
+// other text is searched in full. The set is a Bloom filter (two hashed
+// bits per window in one bitset): a collision only costs a search, never a
+// miss. For a 36-byte token a sample collides 0.008–0.04% of the time with
+// two bits, 0.4–1% with one (then about one message of 1 KB in seven, in a
+// script other than the token's, was searched in full).
 type grams struct {
 	shortest int                // the shortest form's length; 0: no filter, search always
-	set      *[gramWords]uint64 // bit gramHash(w) set for every window w of a form
+	set      *[gramWords]uint64 // the bits of gramHashes(w) for every window w of a form
 }
 
 // gramLen is the window's length: three bytes are rarely shared by
@@ -24,12 +27,19 @@ type grams struct {
 const gramLen = 3
 
 const (
-	gramBits  = 15 // 4 KiB; a 36-byte token sets 0.4–1% of the bits
+	gramBits  = 15 // 4 KiB; a 36-byte token sets 0.9–2% of the bits
 	gramWords = 1 << gramBits / 64
 )
 
-func gramHash(a, b, c byte) uint32 {
-	return (uint32(a)<<16 | uint32(b)<<8 | uint32(c)) * 0x9e3779b1 >> (32 - gramBits)
+// gramHashes returns the window's two bits in the set, from one product.
+func gramHashes(a, b, c byte) (uint32, uint32) {
+	h := (uint64(a)<<16 | uint64(b)<<8 | uint64(c)) * 0x9e3779b97f4a7c15
+	return uint32(h >> (64 - gramBits)), uint32(h>>(64-2*gramBits)) & (1<<gramBits - 1)
+}
+
+func (g grams) has(a, b, c byte) bool {
+	h1, h2 := gramHashes(a, b, c)
+	return g.set[h1/64]&(1<<(h1%64)) != 0 && g.set[h2/64]&(1<<(h2%64)) != 0
 }
 
 // newGrams returns the filter for a secret's forms: folded ones are
@@ -52,8 +62,9 @@ func newGrams(forms []form) grams {
 				if c > 0 && !f.fold {
 					break
 				}
-				h := gramHash(upperIf(f.text[i], c&1 != 0), upperIf(f.text[i+1], c&2 != 0), upperIf(f.text[i+2], c&4 != 0))
-				g.set[h/64] |= 1 << (h % 64)
+				h1, h2 := gramHashes(upperIf(f.text[i], c&1 != 0), upperIf(f.text[i+1], c&2 != 0), upperIf(f.text[i+2], c&4 != 0))
+				g.set[h1/64] |= 1 << (h1 % 64)
+				g.set[h2/64] |= 1 << (h2 % 64)
 			}
 		}
 	}
@@ -78,7 +89,7 @@ func (g grams) mayHold(s string) bool {
 	}
 	step := g.shortest - gramLen + 1
 	for p := 0; p+gramLen <= len(s); p += step {
-		if h := gramHash(s[p], s[p+1], s[p+2]); g.set[h/64]&(1<<(h%64)) != 0 {
+		if g.has(s[p], s[p+1], s[p+2]) {
 			return true
 		}
 	}

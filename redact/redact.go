@@ -285,29 +285,49 @@ func equalFold(s, lower string) bool {
 // appendCutPrefixes adds the spans of a secret's prefix (at least
 // minPartial bytes, in any ASCII case) that directly precedes an ellipsis:
 // what is left of a secret in a message cut to length. sec is lower-case.
-// The ellipsis is found by its last byte, which ordinary text has rarely
-// (its first one starts every curly quote and dash), and strings.IndexByte
-// is faster than strings.Index on a short message.
 func appendCutPrefixes(spans [][2]int, s, sec string) [][2]int {
-	const ellipsis = "…"
-	last := ellipsis[len(ellipsis)-1]
-	for from := minPartial + len(ellipsis) - 1; from < len(s); {
-		j := strings.IndexByte(s[from:], last)
-		if j < 0 {
+	strays := 0
+	for from := minPartial; ; {
+		i := nextEllipsis(s, from, &strays)
+		if i < 0 {
 			return spans
 		}
-		j += from
-		if i := j + 1 - len(ellipsis); s[i:j+1] == ellipsis {
-			for k := min(len(sec)-1, i); k >= minPartial; k-- {
-				if equalFold(s[i-k:i], sec[:k]) {
-					spans = append(spans, [2]int{i - k, i})
-					break
-				}
+		for k := min(len(sec)-1, i); k >= minPartial; k-- {
+			if equalFold(s[i-k:i], sec[:k]) {
+				spans = append(spans, [2]int{i - k, i})
+				break
 			}
 		}
-		from = j + 1
+		from = i + len(ellipsis)
 	}
-	return spans
+}
+
+const ellipsis = "…"
+
+// nextEllipsis returns the index of the first ellipsis in s[from:], or -1.
+// It looks for the ellipsis's last byte with strings.IndexByte, faster on
+// a short message than strings.Index, which looks for its first: ordinary
+// text has the last rarely (the first starts every curly quote and dash).
+// Once the last byte has been found alone a few times (strays counts them;
+// in Bengali it is every letter's middle byte), it calls strings.Index.
+func nextEllipsis(s string, from int, strays *int) int {
+	for ; *strays < 4; *strays++ {
+		if from+len(ellipsis) > len(s) {
+			return -1
+		}
+		j := strings.IndexByte(s[from+len(ellipsis)-1:], ellipsis[len(ellipsis)-1])
+		if j < 0 {
+			return -1
+		}
+		if i := from + j; s[i:i+len(ellipsis)] == ellipsis {
+			return i
+		}
+		from += j + 1
+	}
+	if i := strings.Index(s[from:], ellipsis); i >= 0 {
+		return from + i
+	}
+	return -1
 }
 
 func isWordByte(c byte) bool {

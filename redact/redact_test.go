@@ -25,6 +25,7 @@ func TestRedactorFindsEveryForm(t *testing.T) {
 		"base64, offset 2":   "basic " + b64("To"),
 		"base64url":          strings.NewReplacer("+", "-", "/", "_").Replace(b64("Token ")),
 		"cut by an ellipsis": "Invalid token " + tok[:9] + "…",
+		"cut, in Bengali":    "টোকেন দদদদদ: " + tok[:9] + "…", // the ellipsis's last byte in every letter
 		"twice, adjoining":   tok + tok,
 	}
 	for name, in := range cases {
