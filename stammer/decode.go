@@ -141,6 +141,8 @@ type decoder struct {
 	// strs interns short values that repeat across conversations
 	// (platforms, chatbot uuids, roles, repeat users), up to maxInterned.
 	strs map[string]string
+	// convKeys and msgKeys remember the last object's keys (keyMemo).
+	convKeys, msgKeys keyMemo
 }
 
 // itemHook hears, after each conversation decoded into a list, how many

@@ -704,3 +704,35 @@ func TestDecodeListIndependentOfReads(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeKeysInAnyOrder: the decoder remembers each position's key from
+// the previous object (keyMemo); objects that spell or order their keys
+// differently from the one before must decode as if read alone.
+func TestDecodeKeysInAnyOrder(t *testing.T) {
+	const u1, u2 = "0b9e6c1e-5a4e-4c3e-9f1e-2d3c4b5a6978", "1c9e6c1e-5a4e-4c3e-9f1e-2d3c4b5a6978"
+	objs := []string{
+		`{"id": 1, "uuid": "` + u1 + `", "source_platform": "API", "messages": [{"query": "q1", "answer": "a1"}, {"role": "user", "content": "c2"}, {"answer": "a3", "query": "q3"}]}`,
+		`{"uuid": "` + u2 + `", "id": 2, "messages": [{"content": "c4", "role": "assistant"}, {"query": "q5"}], "source_platform": "whatsapp"}`,
+		`{"messages": [], "ID": 3, "Source-Platform": "instagram", "uuid": "not a uuid"}`,
+		`{"id": 1, "uuid": "` + u1 + `", "source_platform": "API", "messages": [{"query": "q1", "answer": "a1"}, {"role": "user", "content": "c2"}, {"answer": "a3", "query": "q3"}]}`,
+	}
+	all, err := DecodeList(strings.NewReader("["+strings.Join(objs, ",")+"]"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all.Conversations) != len(objs) {
+		t.Fatalf("%d conversations, want %d", len(all.Conversations), len(objs))
+	}
+	for i, obj := range objs {
+		alone, err := DecodeList(strings.NewReader("["+obj+"]"), 0)
+		if err != nil || len(alone.Conversations) != 1 {
+			t.Fatalf("object %d alone: %v", i, err)
+		}
+		if got, want := all.Conversations[i], alone.Conversations[0]; !reflect.DeepEqual(got, want) {
+			t.Errorf("object %d in a list:\n got %+v\nwant %+v (decoded alone)", i, got, want)
+		}
+	}
+	if c := all.Conversations[1]; c.ID != 2 || c.UUID != u2 || c.Platform != "whatsapp" || len(c.Messages) != 2 {
+		t.Errorf("second conversation: %+v", c)
+	}
+}

@@ -119,6 +119,24 @@ func lookup(idx fieldIndex, kb []byte) []use {
 	return idx[string(normKey(nb[:0], kb))]
 }
 
+// keyMemo remembers the keys at each position of the last object of one
+// kind: objects are spelt alike, so a key costs one comparison, not a hash.
+type keyMemo struct {
+	keys [8]string
+	uses [8][]use
+}
+
+// find returns the uses of kb, the i-th key of its object, in idx.
+func (m *keyMemo) find(idx fieldIndex, i int, kb []byte) []use {
+	if i >= len(m.keys) || len(kb) > 64 {
+		return lookup(idx, kb)
+	}
+	if m.keys[i] != string(kb) {
+		m.keys[i], m.uses[i] = string(kb), lookup(idx, kb)
+	}
+	return m.uses[i]
+}
+
 // ranks keeps, per field, the rank+1 of the value held (0 = none yet).
 type ranks [nFields]int8
 
@@ -137,6 +155,7 @@ type convBuilder struct {
 	c    Conversation
 	have ranks
 	seen bool // at least one member was recognised
+	n    int  // members read
 }
 
 func (b *convBuilder) finish() Conversation {
@@ -146,8 +165,8 @@ func (b *convBuilder) finish() Conversation {
 
 // field reads member kb of a conversation into b, or skips it.
 func (b *convBuilder) field(d *decoder, kb []byte) error {
-	uses := lookup(conversationIndex(), kb)
-	if len(uses) == 0 {
+	uses := d.convKeys.find(conversationIndex(), b.n, kb)
+	if b.n++; len(uses) == 0 {
 		return d.lx.SkipValue()
 	}
 	k, err := d.lx.Next()

@@ -55,6 +55,7 @@ type msgAcc struct {
 	at   time.Time
 	turn bool // a query or answer key was present
 	have ranks
+	n    int // members read
 }
 
 // object reads the members of a message object whose "{" has been read.
@@ -66,8 +67,8 @@ func (m *msgAcc) object(d *decoder) error {
 		if err != nil {
 			return err
 		}
-		uses := lookup(messageIndex(), kb)
-		if len(uses) == 0 {
+		uses := d.msgKeys.find(messageIndex(), m.n, kb)
+		if m.n++; len(uses) == 0 {
 			if err := d.lx.SkipValue(); err != nil {
 				return err
 			}
