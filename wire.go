@@ -7,8 +7,9 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 )
 
-// encodeMessage marshals one JSON-RPC message for stdout, exactly as
-// json.Marshal does.
+// encodeMessage marshals one JSON-RPC message for stdout: the same JSON as
+// json.Marshal, byte for byte when the schemas are compact with <, > and &
+// escaped, as the embedded ones are.
 //
 // Why not json.Marshal alone: a tools/list answer is mostly the tools'
 // raw schemas (about 38 KB), and encoding/json validates and compacts
