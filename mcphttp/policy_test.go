@@ -52,6 +52,24 @@ type session struct {
 	c *client.Client
 }
 
+// userUnderPolicy starts a replica under a policy file holding rules
+// (JSON) and connects to it with a token for subject sub.
+func userUnderPolicy(t *testing.T, fake *stammertest.Server, is *testIssuer, rules, sub string) *session {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "policy.json")
+	if err := os.WriteFile(path, []byte(rules), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	store, err := policy.NewStore(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	url, resource := policyReplica(t, fake, is, store, io.Discard)
+	c := is.claims(resource)
+	c["sub"] = sub
+	return connectAs(t, url, is.sign(c))
+}
+
 func connectAs(t *testing.T, url, token string) *session {
 	t.Helper()
 	c, err := client.NewStreamableHttpClient(url, transport.WithHTTPHeaders(map[string]string{"Authorization": "Bearer " + token}))
@@ -507,18 +525,7 @@ func TestPolicyWhenTheAPIIgnoresTheFilter(t *testing.T) {
 	fake := stammertest.NewServer(t)
 	is := newTestIssuer(t)
 	const realtyUUID = "3f2a9c1e-5a4e-4c3e-9f1e-2d3c4b5a6978"
-	path := filepath.Join(t.TempDir(), "policy.json")
-	if err := os.WriteFile(path, []byte(`{"rules": [{"subject": "u-ana", "chatbots": ["`+realtyUUID+`"]}]}`), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	store, err := policy.NewStore(path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	url, resource := policyReplica(t, fake, is, store, io.Discard)
-	c := is.claims(resource)
-	c["sub"] = "u-ana"
-	ana := connectAs(t, url, is.sign(c))
+	ana := userUnderPolicy(t, fake, is, `{"rules": [{"subject": "u-ana", "chatbots": ["`+realtyUUID+`"]}]}`, "u-ana")
 
 	// The agency's answer: the realty bot (id 18) and a secret bot (id
 	// 99), each row naming its chatbot by id only.
@@ -568,18 +575,7 @@ func TestPolicyWhenTheAPIIgnoresTheFilter(t *testing.T) {
 func TestOAuthSubjectCannotPassForTheStaticToken(t *testing.T) {
 	fake := stammertest.NewServer(t)
 	is := newTestIssuer(t)
-	path := filepath.Join(t.TempDir(), "policy.json")
-	if err := os.WriteFile(path, []byte(`{"rules": [{"subject": "`+auth.StaticSubject+`", "chatbots": ["*"]}]}`), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	store, err := policy.NewStore(path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	url, resource := policyReplica(t, fake, is, store, io.Discard)
-	c := is.claims(resource)
-	c["sub"] = auth.StaticSubject
-	s := connectAs(t, url, is.sign(c))
+	s := userUnderPolicy(t, fake, is, `{"rules": [{"subject": "`+auth.StaticSubject+`", "chatbots": ["*"]}]}`, auth.StaticSubject)
 	text, isErr := s.call("list_conversations", map[string]any{"onlyDeletedConversations": false})
 	if !isErr || len(fake.Requests()) != 0 {
 		t.Errorf("an OAuth token with sub %q read with the static token's scope (%d upstream requests): %.600s", auth.StaticSubject, len(fake.Requests()), text)
@@ -593,18 +589,7 @@ func TestOAuthSubjectCannotPassForTheStaticToken(t *testing.T) {
 func TestPolicyUUIDsAreNoOracle(t *testing.T) {
 	fake := stammertest.NewServer(t)
 	is := newTestIssuer(t)
-	path := filepath.Join(t.TempDir(), "policy.json")
-	if err := os.WriteFile(path, []byte(fmt.Sprintf(`{"rules": [{"subject": "u-ana", "chatbots": [%d]}]}`, stammertest.ClinicBotID)), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	store, err := policy.NewStore(path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	url, resource := policyReplica(t, fake, is, store, io.Discard)
-	c := is.claims(resource)
-	c["sub"] = "u-ana"
-	ana := connectAs(t, url, is.sign(c))
+	ana := userUnderPolicy(t, fake, is, fmt.Sprintf(`{"rules": [{"subject": "u-ana", "chatbots": [%d]}]}`, stammertest.ClinicBotID), "u-ana")
 	var theirs string
 	for _, f := range stammertest.Fixtures() {
 		if f.ChatbotID != stammertest.ClinicBotID {
@@ -633,18 +618,7 @@ func TestPolicyListingAChatbotTwiceCountsItOnce(t *testing.T) {
 			clinic = b
 		}
 	}
-	path := filepath.Join(t.TempDir(), "policy.json")
-	if err := os.WriteFile(path, []byte(fmt.Sprintf(`{"rules": [{"subject": "u-ana", "chatbots": [%d, %q]}]}`, clinic.ID, clinic.UUID)), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	store, err := policy.NewStore(path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	url, resource := policyReplica(t, fake, is, store, io.Discard)
-	c := is.claims(resource)
-	c["sub"] = "u-ana"
-	ana := connectAs(t, url, is.sign(c))
+	ana := userUnderPolicy(t, fake, is, fmt.Sprintf(`{"rules": [{"subject": "u-ana", "chatbots": [%d, %q]}]}`, clinic.ID, clinic.UUID), "u-ana")
 	live := 0
 	for _, f := range stammertest.Fixtures() {
 		if f.ChatbotID == clinic.ID && !f.Deleted {
