@@ -109,7 +109,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		clientCfg.BaseURL, clientCfg.Token = fake.URL, stammertest.DefaultToken
 		// The demo's data is fixed in time, so its clock is too: "the last
 		// 90 days" and the prompt's periods cover it whatever today is.
-		now = func() time.Time { return demoToday }
+		now = demoToday
 		if cfg.chatbots == nil {
 			cfg.chatbots = demoNames()
 		}
@@ -307,10 +307,10 @@ func saveImage(dir, name string, img mcp.ImageContent) (string, error) {
 
 // demoToday is the demo's clock: the day after its last conversation
 // (stammertest.LastDay), at noon UTC.
-var demoToday = func() time.Time {
+func demoToday() time.Time {
 	d, _ := time.Parse(time.DateOnly, stammertest.LastDay)
 	return d.AddDate(0, 0, 1).Add(12 * time.Hour)
-}()
+}
 
 // demoInstructions tell the model what the demo covers, so that it asks
 // for dates and chatbots that exist.
@@ -320,7 +320,7 @@ func demoInstructions() string {
 		bots = append(bots, fmt.Sprintf("%d (%s)", b.ID, b.Name))
 	}
 	return fmt.Sprintf("DEMO MODE: the data is fictional. Its conversations run from %s to %s (UTC), and in the demo today is %s. Chatbots: %s; %d has no conversations.",
-		stammertest.FirstDay, stammertest.LastDay, demoToday.Format(time.DateOnly), strings.Join(bots, ", "), stammertest.QuietBotID)
+		stammertest.FirstDay, stammertest.LastDay, demoToday().Format(time.DateOnly), strings.Join(bots, ", "), stammertest.QuietBotID)
 }
 
 // demoNames names the demo's chatbots as an operator's file would.

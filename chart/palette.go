@@ -57,8 +57,16 @@ var (
 	otherColor = color.RGBA{0xba, 0xb0, 0xac, 0xff}
 )
 
-// palette is shared by every image; it is never modified.
-var palette = func() color.Palette {
+// palette is shared by every image and never modified; red is each
+// entry's red channel, which for the greys is their level (text blending
+// works on levels). Both, the grey lookup and the fonts are made by the
+// first chart (loadShared), not at start: most processes never draw one.
+var (
+	palette color.Palette
+	red     [256]uint8
+)
+
+func buildPalette() color.Palette {
 	p := color.Palette{bgColor, titleColor, labelColor, axisColor, gridColor, otherColor}
 	for _, c := range seriesColors {
 		p = append(p, c)
@@ -70,16 +78,7 @@ var palette = func() color.Palette {
 		p = append(p, color.RGBA{v, v, v, 0xff})
 	}
 	return p
-}()
-
-// red is each palette entry's red channel, which for the greys is their
-// level; text blending works on levels.
-var red = func() (r [256]uint8) {
-	for i, c := range palette {
-		r[i] = c.(color.RGBA).R
-	}
-	return r
-}()
+}
 
 // stackColor is the palette index of the i-th stack's colour.
 func stackColor(i int) uint8 { return uint8(firstSeries + i) }

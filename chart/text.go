@@ -2,6 +2,7 @@ package chart
 
 import (
 	"image"
+	"image/color"
 	"strings"
 	"sync"
 	"unicode"
@@ -30,26 +31,42 @@ const (
 	smallSize = 11
 )
 
-// parsed fonts are immutable and safe to share; faces are not (they hold a
-// rasteriser and scratch buffers), so each render makes its own.
-var fonts = sync.OnceValues(func() (regular, bold *opentype.Font) {
-	var err error
-	if regular, err = opentype.Parse(goregular.TTF); err != nil {
-		panic("chart: embedded Go Regular font: " + err.Error())
-	}
-	if bold, err = opentype.Parse(gobold.TTF); err != nil {
-		panic("chart: embedded Go Bold font: " + err.Error())
-	}
-	return regular, bold
-})
+// shared holds the parsed fonts; loadShared makes them, the palette and
+// the grey lookup once, on the first chart. Parsed fonts are immutable and
+// safe to share; faces are not (they hold a rasteriser and scratch
+// buffers), so each render makes its own.
+var shared struct {
+	once          sync.Once
+	regular, bold *opentype.Font
+}
+
+func loadShared() {
+	shared.once.Do(func() {
+		palette = buildPalette()
+		for i, c := range palette {
+			red[i] = c.(color.RGBA).R
+		}
+		grayIndex = buildGrayIndex()
+		var err error
+		if shared.regular, err = opentype.Parse(goregular.TTF); err != nil {
+			panic("chart: embedded Go Regular font: " + err.Error())
+		}
+		if shared.bold, err = opentype.Parse(gobold.TTF); err != nil {
+			panic("chart: embedded Go Bold font: " + err.Error())
+		}
+	})
+}
 
 // faces are the three text styles of one render.
 type faces struct {
 	title, text, small font.Face
 }
 
+// newFaces makes one render's faces; it also makes what every chart
+// shares on the first (loadShared).
 func newFaces() *faces {
-	regular, bold := fonts()
+	loadShared()
+	regular, bold := shared.regular, shared.bold
 	face := func(f *opentype.Font, size float64) font.Face {
 		// Full hinting snaps stems to pixels: at 11–15 px this is the
 		// difference between crisp and smudged text, and it reduces the
@@ -171,7 +188,9 @@ func drawText(img *image.Paletted, face font.Face, s string, x, y int, col uint8
 
 // grayIndex maps a grey level to the nearest palette entry that text may
 // use: the background, the two text colours and the ramp between them.
-var grayIndex = func() (t [256]uint8) {
+var grayIndex [256]uint8
+
+func buildGrayIndex() (t [256]uint8) {
 	allowed := []uint8{bgIndex, titleIndex, labelIndex}
 	for i := range rampSteps {
 		allowed = append(allowed, uint8(firstRamp+i))
@@ -189,4 +208,4 @@ var grayIndex = func() (t [256]uint8) {
 		}
 	}
 	return t
-}()
+}

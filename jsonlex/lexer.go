@@ -87,7 +87,7 @@ const lexBufSize = 64 << 10
 const maxTokenBytes = 16 << 20
 
 // errTokenTooLong refuses a string or number over maxTokenBytes.
-var errTokenTooLong = fmt.Errorf("a single JSON string or number is longer than %d MiB", maxTokenBytes>>20)
+var errTokenTooLong error = limitError(0)
 
 // MaxDepth bounds JSON nesting anywhere in a body. Real conversation
 // lists nest about six levels; anything past 64 is an attack or a bug,
@@ -96,7 +96,19 @@ const MaxDepth = 64
 
 // ErrTooDeep refuses JSON nested beyond MaxDepth, so that no input can
 // make a reader do unbounded work or recursion on values nobody reads.
-var ErrTooDeep = fmt.Errorf("JSON nested deeper than %d levels", MaxDepth)
+var ErrTooDeep error = limitError(1)
+
+// limitError is a refusal past one of the limits above. Its message is
+// written when it is read: built with fmt.Errorf as a package variable, it
+// ran fmt at every start of the server (docs/benchmarks.md, cold start).
+type limitError uint8
+
+func (e limitError) Error() string {
+	if e == 0 {
+		return fmt.Sprintf("a single JSON string or number is longer than %d MiB", maxTokenBytes>>20)
+	}
+	return fmt.Sprintf("JSON nested deeper than %d levels", MaxDepth)
+}
 
 // New returns a Lexer reading r.
 func New(r io.Reader) *Lexer {

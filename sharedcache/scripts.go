@@ -11,32 +11,35 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// The scripts run on the server, each atomically.
-var (
-	// unlockScript deletes the lock only if this replica still holds it,
+// The scripts run on the server, each atomically. Their sources are
+// constants and the scripts are made in New: redis.NewScript hashes its
+// source, which as package variables ran at every start of the server,
+// with a shared cache or without.
+const (
+	// unlockSrc deletes the lock only if this replica still holds it,
 	// so a holder that outlived its lease cannot free another's lock.
-	unlockScript = redis.NewScript(`
+	unlockSrc = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`)
+return 0`
 
-	// renewScript extends the lease of a lock this replica holds.
-	renewScript = redis.NewScript(`
+	// renewSrc extends the lease of a lock this replica holds.
+	renewSrc = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return 0`)
+return 0`
 
-	// backoffScript records a Retry-After deadline (Unix ms), keeping the
+	// backoffSrc records a Retry-After deadline (Unix ms), keeping the
 	// later one when replicas race.
-	backoffScript = redis.NewScript(`
+	backoffSrc = `
 local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tonumber(ARGV[1]) > cur then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
-return 1`)
+return 1`
 
-	// storeScript stores an entry only if every live entry together stays
+	// storeSrc stores an entry only if every live entry together stays
 	// within the byte limit. KEYS: the entry, a sorted set of entries by
 	// expiry, a hash of their sizes. ARGV: the value, its TTL in ms, the
 	// limit. Entries the server evicted early still count until their
 	// expiry, which errs on the side of the limit. Returns 1 if stored.
-	storeScript = redis.NewScript(`
+	storeSrc = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local ttl = tonumber(ARGV[2])
@@ -57,8 +60,15 @@ if keep < ttl then
   redis.call('PEXPIRE', KEYS[2], ttl)
   redis.call('PEXPIRE', KEYS[3], ttl)
 end
-return 1`)
+return 1`
 )
+
+// scripts are the Cache's server-side scripts.
+type scripts struct{ unlock, renew, backoff, store *redis.Script }
+
+func newScripts() scripts {
+	return scripts{redis.NewScript(unlockSrc), redis.NewScript(renewSrc), redis.NewScript(backoffSrc), redis.NewScript(storeSrc)}
+}
 
 // redactURL removes the password of rawURL from s.
 func redactURL(s, rawURL string) string {

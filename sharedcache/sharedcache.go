@@ -97,6 +97,7 @@ type Cache struct {
 	lease      time.Duration
 	downFor    time.Duration
 	log        *slog.Logger
+	lua        scripts
 
 	pending sync.WaitGroup // answers being published
 
@@ -154,6 +155,7 @@ func New(c Config) (*Cache, error) {
 		lease:      defaultLease,
 		downFor:    defaultDownFor,
 		log:        log,
+		lua:        newScripts(),
 	}, nil
 }
 
@@ -291,7 +293,7 @@ func (c *Cache) lead(ctx context.Context, k keys, token string, fetch fetchFunc)
 	bg := context.WithoutCancel(ctx)
 	unlock := func() {
 		c.command(bg, opTimeout, func(ctx context.Context) error {
-			return unlockScript.Run(ctx, c.rdb, []string{k.lock}, token).Err()
+			return c.lua.unlock.Run(ctx, c.rdb, []string{k.lock}, token).Err()
 		})
 	}
 	if err := c.waitBackoff(ctx); err != nil {
@@ -326,7 +328,7 @@ func (c *Cache) renew(ctx context.Context, lock, token string) func() {
 				return
 			case <-t.C:
 				c.command(ctx, opTimeout, func(ctx context.Context) error {
-					return renewScript.Run(ctx, c.rdb, []string{lock}, token, c.lease.Milliseconds()).Err()
+					return c.lua.renew.Run(ctx, c.rdb, []string{lock}, token, c.lease.Milliseconds()).Err()
 				})
 			}
 		}
@@ -350,7 +352,7 @@ func (c *Cache) store(ctx context.Context, k keys, res *stammer.ListResult, at t
 	if err == nil {
 		var stored bool
 		_, err = c.command(ctx, opTimeout+time.Duration(len(data))*time.Second/transferRate, func(ctx context.Context) error {
-			n, err := storeScript.Run(ctx, c.rdb, []string{k.entry, keyPrefix + "index", keyPrefix + "sizes"},
+			n, err := c.lua.store.Run(ctx, c.rdb, []string{k.entry, keyPrefix + "index", keyPrefix + "sizes"},
 				data, left.Milliseconds(), c.maxBytes).Int()
 			stored = n == 1
 			return err
@@ -378,7 +380,7 @@ func (c *Cache) RateLimited(wait time.Duration) {
 	ctx := context.Background()
 	_, err := c.command(ctx, opTimeout, func(ctx context.Context) error {
 		until := strconv.FormatInt(time.Now().Add(wait).UnixMilli(), 10)
-		return backoffScript.Run(ctx, c.rdb, []string{c.backoffKey()}, until, wait.Milliseconds()).Err()
+		return c.lua.backoff.Run(ctx, c.rdb, []string{c.backoffKey()}, until, wait.Milliseconds()).Err()
 	})
 	if err != nil {
 		c.markDown("recording a Retry-After", err)

@@ -11,35 +11,37 @@ package tools
 // concepts are words that ask about the same thing in different words or
 // languages: "cost", "price", "precio", "Preis" are all PRICE, so "how much
 // does whitening cost?" and "whitening price??" share it. A concept's name
-// is never shown; the wording users typed is.
-var concepts = map[string]string{
-	"PRICE": `cost costs costing price prices pricing priced charge fee fees expensive cheap precio precios cuesta cuestan costo coste
+// is never shown; the wording users typed is. A list, not a map: a map
+// literal is built at every start of the server, and the list's order
+// makes the lexicon the same at every run.
+var concepts = [...]struct{ name, words string }{
+	{"PRICE", `cost costs costing price prices pricing priced charge fee fees expensive cheap precio precios cuesta cuestan costo coste
 		costar tarifa tarifas preço preços preco custa custam custo valor caro cara prix coûte coûtent coût coûts tarif tarifs cher chère
-		preis preise kostet kosten teuer gebühr gebühren rent rental alquiler aluguel loyer miete mietpreis`,
-	"BOOK": `book booking appointment appointments schedule reserve reservation cita citas reservar reserva turno agendar agendamento
-		marcar consulta rendez réserver réservation termin termine buchen vereinbaren reservieren reservierung`,
-	"CANCEL":   `cancel cancellation unsubscribe cancelar cancelo anular baja cancelamento annuler annulation résilier absagen stornieren kündigen kündige`,
-	"PLAN":     `subscription subscriptions plan plans suscripción suscripcion assinatura abonnement abo abonnements`,
-	"HOURS":    `hours hour open opening horario horarios apertura abren abierto abrir hora horário funcionamento atendimento abrem horaires heures heure ouverture ouvrez ouverts ouvert öffnungszeiten geöffnet offen`,
-	"PAIN":     `hurt hurts painful pain duele dolor doloroso dói dor douloureux douleur weh schmerzhaft schmerzen`,
-	"TOOTH":    `teeth tooth dental dientes diente dents dent dentaire dentes dente zähne zahn`,
-	"CLEAN":    `cleaning clean limpieza limpeza détartrage zahnreinigung reinigung`,
-	"WHITEN":   `whitening whiten blanqueamiento clareamento blanchiment bleaching zahnaufhellung aufhellung`,
-	"PARK":     `parking park aparcamiento aparcar estacionamiento estacionar garer parkplatz parkplätze parken`,
-	"INSURE":   `insurance insurer seguro seguros mutuelle mutuelles versicherung versicherungen krankenkasse krankenkassen`,
-	"CHILD":    `children child kids kid niños niño hijo hija crianças criança filho filha enfants enfant fils fille kinder kind sohn tochter`,
-	"URGENT":   `emergency urgent urgencia urgencias urgência emergência urgence urgences notfall notdienst zahnnotfall`,
-	"ADDRESS":  `address located location dirección direccion ubicados ubicación endereço localização adresse situés situé trouve befinden`,
-	"VEG":      `vegetarian vegan vegetariano vegetarianos vegetarianas vegano végétarien végétariens végétariennes végan vegetarisch vegetarische veganes`,
-	"DELIVER":  `deliver delivery deliveries domicilio entrega entregas entregam livraison livrez livrer liefern lieferung lieferservice`,
-	"HOME":     `flat apartment apartamento piso imóvel appartement logement wohnung property`,
-	"VISIT":    `viewing view visit visitar visita visiter besichtigen besichtigung anschauen ver voir sehen`,
-	"PET":      `pets pet dog dogs cat cats mascotas mascota perro animais animal cachorro animaux chien haustiere tiere hund`,
-	"PASSWORD": `password contraseña senha passe passwort`,
-	"RESET":    `reset forgot change restablezco restablecer cambio olvidé olvide redefino esqueci mudo réinitialiser oublié changer zurücksetzen vergessen ändere`,
-	"INVOICE":  `invoice invoices receipt factura facturas fatura faturas facture factures rechnung rechnungen`,
-	"PAY":      `pay payment payments card credit installments pagar pago pagos tarjeta plazos pagamento cartão parcelar payer paiement carte zahlen zahlung zahlungsarten karte kreditkarte kreditkarten raten`,
-	"TABLE":    `table tables mesa mesas tisch`,
+		preis preise kostet kosten teuer gebühr gebühren rent rental alquiler aluguel loyer miete mietpreis`},
+	{"BOOK", `book booking appointment appointments schedule reserve reservation cita citas reservar reserva turno agendar agendamento
+		marcar consulta rendez réserver réservation termin termine buchen vereinbaren reservieren reservierung`},
+	{"CANCEL", `cancel cancellation unsubscribe cancelar cancelo anular baja cancelamento annuler annulation résilier absagen stornieren kündigen kündige`},
+	{"PLAN", `subscription subscriptions plan plans suscripción suscripcion assinatura abonnement abo abonnements`},
+	{"HOURS", `hours hour open opening horario horarios apertura abren abierto abrir hora horário funcionamento atendimento abrem horaires heures heure ouverture ouvrez ouverts ouvert öffnungszeiten geöffnet offen`},
+	{"PAIN", `hurt hurts painful pain duele dolor doloroso dói dor douloureux douleur weh schmerzhaft schmerzen`},
+	{"TOOTH", `teeth tooth dental dientes diente dents dent dentaire dentes dente zähne zahn`},
+	{"CLEAN", `cleaning clean limpieza limpeza détartrage zahnreinigung reinigung`},
+	{"WHITEN", `whitening whiten blanqueamiento clareamento blanchiment bleaching zahnaufhellung aufhellung`},
+	{"PARK", `parking park aparcamiento aparcar estacionamiento estacionar garer parkplatz parkplätze parken`},
+	{"INSURE", `insurance insurer seguro seguros mutuelle mutuelles versicherung versicherungen krankenkasse krankenkassen`},
+	{"CHILD", `children child kids kid niños niño hijo hija crianças criança filho filha enfants enfant fils fille kinder kind sohn tochter`},
+	{"URGENT", `emergency urgent urgencia urgencias urgência emergência urgence urgences notfall notdienst zahnnotfall`},
+	{"ADDRESS", `address located location dirección direccion ubicados ubicación endereço localização adresse situés situé trouve befinden`},
+	{"VEG", `vegetarian vegan vegetariano vegetarianos vegetarianas vegano végétarien végétariens végétariennes végan vegetarisch vegetarische veganes`},
+	{"DELIVER", `deliver delivery deliveries domicilio entrega entregas entregam livraison livrez livrer liefern lieferung lieferservice`},
+	{"HOME", `flat apartment apartamento piso imóvel appartement logement wohnung property`},
+	{"VISIT", `viewing view visit visitar visita visiter besichtigen besichtigung anschauen ver voir sehen`},
+	{"PET", `pets pet dog dogs cat cats mascotas mascota perro animais animal cachorro animaux chien haustiere tiere hund`},
+	{"PASSWORD", `password contraseña senha passe passwort`},
+	{"RESET", `reset forgot change restablezco restablecer cambio olvidé olvide redefino esqueci mudo réinitialiser oublié changer zurücksetzen vergessen ändere`},
+	{"INVOICE", `invoice invoices receipt factura facturas fatura faturas facture factures rechnung rechnungen`},
+	{"PAY", `pay payment payments card credit installments pagar pago pagos tarjeta plazos pagamento cartão parcelar payer paiement carte zahlen zahlung zahlungsarten karte kreditkarte kreditkarten raten`},
+	{"TABLE", `table tables mesa mesas tisch`},
 }
 
 // contextConcepts are concepts that say where or about what, not what is
@@ -48,8 +50,8 @@ var concepts = map[string]string{
 // something of whatever follows ("how much …"), so a question of that
 // concept alone never absorbs a more specific one.
 var (
-	contextConcepts = map[string]bool{"TOOTH": true, "HOME": true, "BOOK": true}
-	genericConcepts = map[string]bool{"PRICE": true}
+	contextConcepts = [...]string{"TOOTH", "HOME", "BOOK"}
+	genericConcepts = [...]string{"PRICE"}
 )
 
 // fillers are words that carry no topic in a chatbot question: when it is

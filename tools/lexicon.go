@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -13,26 +14,31 @@ import (
 // so. They are small on purpose: a word missing here only makes a term
 // list a little noisier.
 
-// stopWordLists are function words per language, removed from top terms
-// and from the words that group questions.
-var stopWordLists = map[string]string{
-	"en": `a about above after again all am an and any are as at be because been before being below between both but by can could
+// stopWordLists are function words per language (in langNames order),
+// removed from top terms and from the words that group questions.
+var stopWordLists = [len(langNames)]string{
+	// en
+	`a about above after again all am an and any are as at be because been before being below between both but by can could
 		did do does doing down during each few for from further had has have having he her here hers him his how i if in into is it its
 		itself just me more most my no nor not now of off on once only or other our ours out over own same she should so some such than
 		that the their theirs them then there these they this those through to too under until up very was we were what when where which
 		while who whom why will with would you your yours im ive id youre dont cant wont isnt arent didnt doesnt thats whats hows theres
 		please pls get got also ok okay yes yeah much many`,
-	"es": `a al algo algunas algunos ante antes como con contra cual cuando de del desde donde durante e el ella ellas ellos en entre
+	// es
+	`a al algo algunas algunos ante antes como con contra cual cuando de del desde donde durante e el ella ellas ellos en entre
 		era eres es esa esas ese eso esos esta estas este esto estos estoy fue ha hay la las le les lo los mas me mi mis mucho muy
 		nada ni no nos nosotros o os otra otro para pero poco por porque que quien se sea ser si sin sobre son su sus tambien te tiene
 		tengo tu tus un una uno unos usted ustedes y ya yo puedo puede quiero hola gracias buenas buenos dias tardes noches vale`,
-	"pt": `a ao aos as ate com como da das de dela dele deles depois do dos e ela elas ele eles em entre era essa esse esta este eu
+	// pt
+	`a ao aos as ate com como da das de dela dele deles depois do dos e ela elas ele eles em entre era essa esse esta este eu
 		foi ha isso isto ja lhe mais mas me meu minha muito na nao nas nem no nos o os ou para pela pelo por qual quando que quem se sem
 		ser seu sua tambem te tem tenho ter um uma voce voces vos posso pode quero ola obrigado obrigada bom dia tarde boa noite sim`,
-	"fr": `a au aux avec ce ces dans de des du elle en et eux il ils je la le les leur lui ma mais me meme mes moi mon ne nos notre
+	// fr
+	`a au aux avec ce ces dans de des du elle en et eux il ils je la le les leur lui ma mais me meme mes moi mon ne nos notre
 		nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une vos votre vous c d j l m n s t y est sont ai
 		as avez ont suis etre avoir fait peux peut veux voudrais bonjour bonsoir merci salut oui non`,
-	"de": `aber alle als am an auch auf aus bei bin bis bist da dann das dass dein deine dem den der des die doch du ein eine einem
+	// de
+	`aber alle als am an auch auf aus bei bin bis bist da dann das dass dein deine dem den der des die doch du ein eine einem
 		einen einer er es fur hab habe haben hat ich ihr im in ist ja kann konnen mein meine mit nach nicht noch nur oder sie sind so
 		uber um und uns von vor war was weil wie wir wird zu zum zur gibt mochte hallo danke bitte guten tag morgen abend`,
 }
@@ -108,8 +114,8 @@ type lexicon struct {
 // newLexicon hashes the lists; fallbacks nil means the defaults.
 func newLexicon(fallbacks []string) *lexicon {
 	l := &lexicon{info: map[uint64]uint16{}, concept: map[uint64]uint64{}, filler: map[uint64]bool{}}
-	for i, lang := range langNames {
-		for _, w := range strings.Fields(stopWordLists[lang]) {
+	for i, list := range stopWordLists {
+		for _, w := range strings.Fields(list) {
 			l.info[hashWord(w)] |= 1<<i | flagStop
 		}
 	}
@@ -124,9 +130,9 @@ func newLexicon(fallbacks []string) *lexicon {
 			l.info[hashWord(w)] |= list.flag
 		}
 	}
-	for name, words := range concepts {
-		c := conceptHash(name)
-		for _, w := range strings.Fields(words) {
+	for _, cn := range concepts {
+		c := conceptHash(cn.name)
+		for _, w := range strings.Fields(cn.words) {
 			l.concept[stem(w)] = c
 		}
 	}
@@ -162,9 +168,9 @@ func newLexicon(fallbacks []string) *lexicon {
 func conceptHash(name string) uint64 {
 	h := stem(name) ^ 0x9e3779b97f4a7c15
 	switch {
-	case contextConcepts[name]:
+	case slices.Contains(contextConcepts[:], name):
 		return h &^ (1 << 63)
-	case genericConcepts[name]:
+	case slices.Contains(genericConcepts[:], name):
 		return h | 3<<62
 	}
 	return (h | 1<<63) &^ (1 << 62)

@@ -14,18 +14,22 @@ import (
 // "cuanto" or "não" and "nao" are one word: users type both. Letters whose
 // accent changes the word are kept: "ñ" ("años" is not "anos"), and "ß",
 // which is folded to "ss" ("weiß" = "weiss") by tokenize and stem.
-var fold = map[rune]rune{
-	'à': 'a', 'á': 'a', 'â': 'a', 'ã': 'a', 'ä': 'a', 'å': 'a',
-	'ç': 'c', 'è': 'e', 'é': 'e', 'ê': 'e', 'ë': 'e',
-	'ì': 'i', 'í': 'i', 'î': 'i', 'ï': 'i',
-	'ò': 'o', 'ó': 'o', 'ô': 'o', 'õ': 'o', 'ö': 'o',
-	'ù': 'u', 'ú': 'u', 'û': 'u', 'ü': 'u', 'ý': 'y', 'ÿ': 'y',
+var fold = [...]rune{
+	'à' - 'à': 'a', 'á' - 'à': 'a', 'â' - 'à': 'a', 'ã' - 'à': 'a', 'ä' - 'à': 'a', 'å' - 'à': 'a',
+	'ç' - 'à': 'c', 'è' - 'à': 'e', 'é' - 'à': 'e', 'ê' - 'à': 'e', 'ë' - 'à': 'e',
+	'ì' - 'à': 'i', 'í' - 'à': 'i', 'î' - 'à': 'i', 'ï' - 'à': 'i',
+	'ò' - 'à': 'o', 'ó' - 'à': 'o', 'ô' - 'à': 'o', 'õ' - 'à': 'o', 'ö' - 'à': 'o',
+	'ù' - 'à': 'u', 'ú' - 'à': 'u', 'û' - 'à': 'u', 'ü' - 'à': 'u', 'ý' - 'à': 'y', 'ÿ' - 'à': 'y',
 }
 
-// foldRune folds one lower-case letter (see fold).
+// foldRune folds one lower-case letter (see fold, indexed from 'à': the
+// letters above are all in U+00E0–U+00FF; an array, not a map, so that
+// nothing is built at start).
 func foldRune(r rune) rune {
-	if f, ok := fold[r]; ok {
-		return f
+	if r >= 'à' && r <= 'ÿ' {
+		if f := fold[r-'à']; f != 0 {
+			return f
+		}
 	}
 	return r
 }
