@@ -198,6 +198,7 @@ func callSafely(t *testing.T, s *rpcSession, tool string, args map[string]any) (
 	t.Helper()
 	msg := s.request("tools/call", map[string]any{"name": tool, "arguments": args})
 	isErr, text := toolResult(t, msg)
+	s.conforms(tool, msg)
 	where = fmt.Sprintf("%s %v", tool, args)
 	if isErr {
 		t.Errorf("%s: a tool error: %s", where, text)

@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
 	"github.com/stammer-mcp/stammer-mcp/stammer/stammertest"
 )
 
@@ -50,6 +52,9 @@ type rpcSession struct {
 	lines  chan string
 	stderr *bytes.Buffer
 	nextID int
+	// schemas are the tools' output schemas, compiled on first need
+	// (conforms).
+	schemas map[string]*jsonschema.Schema
 }
 
 func startSession(t *testing.T, env []string, args ...string) *rpcSession {

@@ -71,6 +71,7 @@ func (s *rpcSession) callTool(name string, args any) (bool, string, string) {
 	s.t.Helper()
 	msg := s.request("tools/call", map[string]any{"name": name, "arguments": args})
 	isErr, text := toolResult(s.t, msg)
+	s.conforms(name, msg)
 	sc, _ := json.Marshal(msg["result"].(map[string]any)["structuredContent"])
 	return isErr, text, string(sc)
 }

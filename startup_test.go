@@ -1,0 +1,35 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+// handshake is what every MCP client sends first: initialize, the
+// initialized notification and tools/list.
+const handshake = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"0"}}}
+{"jsonrpc":"2.0","method":"notifications/initialized"}
+{"jsonrpc":"2.0","id":2,"method":"tools/list","params":{}}
+`
+
+// BenchmarkStartup is a stdio server's start after the runtime's: run reads
+// the settings, builds the client and the tools, answers the handshake and
+// stops at the end of stdin. It is what a warm process repeats of a start:
+// package initialisation and first-use costs run once per process, and
+// the cold figure is go run ./bench's.
+func BenchmarkStartup(b *testing.B) {
+	env := map[string]string{"STAMMER_BASE_URL": "http://127.0.0.1:1", "STAMMER_API_TOKEN": "stt_bench_token_0123456789abcdef"}
+	getenv := func(k string) string { return env[k] }
+	var out bytes.Buffer
+	for b.Loop() {
+		out.Reset()
+		if code := run(context.Background(), nil, strings.NewReader(handshake), &out, &out, getenv); code != 0 {
+			b.Fatalf("run exited %d:\n%s", code, out.String())
+		}
+	}
+	if !strings.Contains(out.String(), `"id":2,"result":{"tools":[`) {
+		b.Fatalf("no tools/list answer in:\n%.2000s", out.String())
+	}
+}
