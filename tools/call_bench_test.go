@@ -17,8 +17,9 @@ import (
 // BenchmarkToolCall is one whole list_conversations call through an
 // in-process MCP session (the test harness, built with NewServer as main
 // builds it) against the fake API on loopback serving K conversations:
-// JSON-RPC, binding, validation, HTTP, decoding, the summary, the budget
-// and output-schema validation.
+// JSON-RPC, binding, validation, HTTP, decoding, the summary and the
+// budget (the server no longer checks results against their output schema;
+// the tests do).
 //
 //   - uncached: the cache is off, so every call fetches and decodes;
 //   - cached: the same call again, answered from the cache (the summary is
