@@ -21,19 +21,10 @@ import (
 // built from the tools, with the exact calls spelt out so the model need
 // not guess dates or parameter names.
 
-// rangeRe is compiled on first use, not at every start (nor is the
-// sync.Once made then, as sync.OnceValue would be).
-var rangeRe struct {
-	once sync.Once
-	re   *regexp.Regexp
-}
-
-func dateRange() *regexp.Regexp {
-	rangeRe.once.Do(func() {
-		rangeRe.re = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})\s*(?:to|until|\.\.|–|-)\s*(\d{4}-\d{2}-\d{2})$`)
-	})
-	return rangeRe.re
-}
+// rangeRe is compiled on first use, not at every start.
+var rangeRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})\s*(?:to|until|\.\.|–|-)\s*(\d{4}-\d{2}-\d{2})$`)
+})
 
 // parsePeriod reads the forms people type: "last week" (Monday to Sunday),
 // "this week", "last N days", "YYYY-MM" (a month), "YYYY-MM-DD" (a day) and
@@ -61,7 +52,7 @@ func parsePeriod(s string, now time.Time) (period, error) {
 			}
 		}
 	}
-	if m := dateRange().FindStringSubmatch(s); m != nil {
+	if m := rangeRe().FindStringSubmatch(s); m != nil {
 		from, err1 := time.Parse(time.DateOnly, m[1])
 		to, err2 := time.Parse(time.DateOnly, m[2])
 		if err1 == nil && err2 == nil && !from.After(to) {

@@ -204,21 +204,17 @@ func isConcept(h uint64) bool { return h>>63 == 1 }
 func isGeneric(h uint64) bool { return h>>62 == 3 }
 
 // isContext reports whether a plain-kind topic word is a context concept.
-func isContext(h uint64) bool {
-	contextHashes.once.Do(func() {
-		for i, name := range contextConcepts {
-			contextHashes.h[i] = conceptHash(name)
-		}
-	})
-	return slices.Contains(contextHashes.h[:], h)
-}
+func isContext(h uint64) bool { return contextHashes()[h] }
 
 // contextHashes are the context concepts' topic words, hashed on first
-// use (the lexicon is built then too), not at start.
-var contextHashes struct {
-	once sync.Once
-	h    [len(contextConcepts)]uint64
-}
+// use (the lexicon is built then too, not at start).
+var contextHashes = sync.OnceValue(func() map[uint64]bool {
+	m := map[uint64]bool{}
+	for _, name := range contextConcepts {
+		m[conceptHash(name)] = true
+	}
+	return m
+})
 
 // cluster merges groups that ask the same thing. Largest groups first
 // become clusters; each smaller group joins the most similar cluster that
