@@ -21,7 +21,8 @@ import (
 // is a tool error with no upstream request; a request that does go
 // upstream is one the API accepts (no 400: our validation let nothing
 // through that the API refuses), or an unknown chatbot (404); the result
-// is bounded, valid UTF-8, and free of the token. Seeds are in
+// is bounded, valid UTF-8, free of the token, and matches the tool's
+// output schema. Seeds are in
 // testdata/fuzz/FuzzListConversationsArgs. Bytes that are not JSON are
 // sent as a JSON string (arguments of the wrong type).
 func FuzzListConversationsArgs(f *testing.F) {
@@ -93,6 +94,7 @@ func FuzzListConversationsArgs(f *testing.F) {
 				}
 			}
 		}
+		conforms(t, r.schemas, "list_conversations", string(in), res)
 		if len(msg) > 4*DefaultMaxOutputTokens+4000 || !utf8.ValidString(msg) {
 			t.Errorf("result of %d bytes or invalid UTF-8 for %q", len(msg), in)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/stammer-mcp/stammer-mcp/stammer"
 	"github.com/stammer-mcp/stammer-mcp/stammer/stammertest"
@@ -29,6 +30,9 @@ type rig struct {
 	srv    *server.MCPServer
 	sc     *stammer.Client
 	logs   *syncBuffer
+	// schemas are NewServer's tools' output schemas: every successful
+	// result through call is checked against its tool's (conforms).
+	schemas map[string]*jsonschema.Schema
 }
 
 type rigOptions struct {
@@ -82,7 +86,7 @@ func newRig(t testing.TB, o rigOptions, fakeOpts ...stammertest.Option) *rig {
 	if _, err := c.Initialize(ctx, init); err != nil {
 		t.Fatal(err)
 	}
-	return &rig{fake: fake, client: c, srv: srv, sc: sc, logs: logs}
+	return &rig{fake: fake, client: c, srv: srv, sc: sc, logs: logs, schemas: outputSchemas(t, c, o.extra...)}
 }
 
 // call invokes a tool; a protocol error fails the test, since every fault
@@ -93,6 +97,7 @@ func (r *rig) call(t testing.TB, ctx context.Context, tool string, args any, met
 	if err != nil {
 		t.Fatalf("CallTool(%s, %v): protocol error %v; every fault should be a tool result", tool, args, err)
 	}
+	conforms(t, r.schemas, tool, args, res)
 	return res
 }
 
