@@ -150,9 +150,9 @@ func NewServer(name, version string, d Deps) (*server.MCPServer, error) {
 		server.WithPromptCapabilities(false),
 		server.WithResourceCapabilities(false, false),
 		// No WithOutputSchemaValidation: the tests check every result
-		// against its tool's output schema (the tools harness, the stdio
-		// sessions of the injection and fault tests, the official clients
-		// of e2e/). At run time it compiled the schema on each tool's first
+		// against its tool's output schema (the tools harness, robustness
+		// rig and fuzzer, the stdio sessions of the injection and fault
+		// tests, the official clients of e2e/). At run time it compiled the schema on each tool's first
 		// call and walked every result: the whole of the first call's 7%
 		// over the code before issue #13 (docs/benchmarks.md, fifth pass).
 		// Logging is outermost so a recovered panic is logged as an error call.
