@@ -151,8 +151,9 @@ func NewServer(name, version string, d Deps) (*server.MCPServer, error) {
 		server.WithResourceCapabilities(false, false),
 		// No WithOutputSchemaValidation: the tests check every result
 		// against its tool's output schema (the tools harness, robustness
-		// rig and fuzzer, the stdio sessions of the injection and fault
-		// tests, the official clients of e2e/). At run time it compiled the schema on each tool's first
+		// rig and fuzzers, among them FuzzUpstreamAnswers over arbitrary
+		// API answers; the stdio sessions of the injection and fault tests;
+		// the official clients of e2e/). At run time it compiled the schema on each tool's first
 		// call and walked every result: the whole of the first call's 7%
 		// over the code before issue #13 (docs/benchmarks.md, fifth pass).
 		// Logging is outermost so a recovered panic is logged as an error call.
