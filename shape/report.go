@@ -69,7 +69,7 @@ var fieldWords = map[string]string{
 	"ID": "conversation id", "UUID": "conversation uuid", "Number": "conversation number",
 	"ChatbotID": "chatbot id", "ChatbotUUID": "chatbot uuid", "UserKey": "end user key",
 	"Platform": "source platform", "State": "live or deleted", "CreatedAt": "created at",
-	"UpdatedAt": "updated at", "Messages": "messages", "MessageCount": "message count",
+	"UpdatedAt": "updated at", "Messages": "messages",
 	"user text": "message text (user)", "bot text": "message text (bot)", "role": "message role",
 	"text": "message text", "time": "message time",
 }

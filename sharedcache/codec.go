@@ -28,7 +28,7 @@ import (
 // the decompressed size against the declared one and the caller's limit.
 const (
 	magic         = "SMC"
-	formatVersion = 2
+	formatVersion = 3 // 3: without the message count, which was always len(Messages)
 )
 
 // zstd at its fastest level: on the generated 10,000-conversation answer
@@ -201,7 +201,6 @@ func (e *encoder) result(r *stammer.ListResult) {
 		e.varint(int64(c.State))
 		e.time(c.CreatedAt)
 		e.time(c.UpdatedAt)
-		e.varint(int64(c.MessageCount))
 		e.uvarint(uint64(len(c.Messages)))
 		for j := range c.Messages {
 			m := &c.Messages[j]
@@ -322,7 +321,6 @@ func (d *decoder) result() *stammer.ListResult {
 		c.State = stammer.State(d.int())
 		c.CreatedAt = d.time()
 		c.UpdatedAt = d.time()
-		c.MessageCount = d.int()
 		n := d.uvarint()
 		if n > uint64(len(all)) {
 			d.fail("message count")

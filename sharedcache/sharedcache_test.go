@@ -443,7 +443,7 @@ func TestFaults(t *testing.T) {
 func TestCorruptEntryIsAMiss(t *testing.T) {
 	r := newRig(t)
 	a := r.replica(t)
-	r.srv.Do(t, "SET", a.keysFor("", q17).entry, "SMC\x02garbage")
+	r.srv.Do(t, "SET", a.keysFor("", q17).entry, "SMC\x03garbage")
 	up := &upstream{res: answer(t, 3)}
 	res, _, err := a.List(context.Background(), "", q17, up.fetch)
 	if err != nil || len(res.Conversations) != 3 || up.calls.Load() != 1 {

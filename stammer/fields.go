@@ -158,10 +158,7 @@ type convBuilder struct {
 	n    int  // members read
 }
 
-func (b *convBuilder) finish() Conversation {
-	b.c.MessageCount = len(b.c.Messages)
-	return b.c
-}
+func (b *convBuilder) finish() Conversation { return b.c }
 
 // field reads member kb of a conversation into b, or skips it.
 func (b *convBuilder) field(d *decoder, kb []byte) error {

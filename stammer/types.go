@@ -115,8 +115,6 @@ type Conversation struct {
 	UpdatedAt time.Time
 	// Messages are in the order the API sent them.
 	Messages []Message
-	// MessageCount is len(Messages).
-	MessageCount int
 }
 
 // ListResult is one decoded response of the conversations endpoint.

@@ -251,7 +251,7 @@ func listItem(c *stammer.Conversation, withChatbot bool, names ChatbotNames) Con
 		UUID:      c.UUID,
 		StartedAt: rfc3339(c.CreatedAt),
 		Platform:  c.Platform,
-		Messages:  c.MessageCount,
+		Messages:  len(c.Messages),
 		State:     c.State.String(),
 	}
 	if withChatbot {

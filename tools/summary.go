@@ -103,7 +103,7 @@ func aggregate(cs []stammer.Conversation, idx []int, from, to string) Totals {
 		} else {
 			t.NoUserKey++
 		}
-		counts = append(counts, c.MessageCount)
+		counts = append(counts, len(c.Messages))
 		if at := c.CreatedAt; !at.IsZero() {
 			at = at.UTC()
 			perDay[at.Format(time.DateOnly)]++
