@@ -23,6 +23,8 @@ func TestOAuthConfig(t *testing.T) {
 		{"resource without issuer", map[string]string{"MCP_HTTP_TOKEN": "0123456789abcdef0123", "MCP_OAUTH_RESOURCE": "https://mcp.example.com/mcp"}, "need MCP_OAUTH_ISSUER"},
 		{"issuer without resource", map[string]string{"MCP_OAUTH_ISSUER": "https://tenant.eu.auth0.com/"}, "MCP_OAUTH_RESOURCE"},
 		{"plain http issuer", map[string]string{"MCP_OAUTH_ISSUER": "http://idp.example/", "MCP_OAUTH_RESOURCE": "https://mcp.example.com/mcp"}, "MCP_OAUTH_ISSUER"},
+		{"plain http issuer named like loopback", map[string]string{"MCP_OAUTH_ISSUER": "http://127.evil.example/", "MCP_OAUTH_RESOURCE": "https://mcp.example.com/mcp"}, "MCP_OAUTH_ISSUER"},
+		{"plain http issuer on loopback", map[string]string{"MCP_OAUTH_ISSUER": "http://127.0.0.1:8080/realms/a", "MCP_OAUTH_RESOURCE": "https://mcp.example.com/mcp"}, ""},
 		{"resource with a query", map[string]string{"MCP_OAUTH_ISSUER": "https://idp.example/", "MCP_OAUTH_RESOURCE": "https://mcp.example.com/mcp?x=1"}, "MCP_OAUTH_RESOURCE"},
 		{"a scope with a space", map[string]string{"MCP_OAUTH_ISSUER": "https://idp.example/", "MCP_OAUTH_RESOURCE": "https://mcp.example.com/mcp", "MCP_OAUTH_SCOPES": "stammer.read, a b"}, "MCP_OAUTH_SCOPES"},
 	}

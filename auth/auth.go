@@ -16,6 +16,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/stammer-mcp/stammer-mcp/loopback"
 )
 
 // Identity is who made a request, as far as the server knows.
@@ -116,12 +118,12 @@ func (c Config) withDefaults() Config {
 // Check validates the configuration before the server starts.
 func (c Config) Check() error {
 	iss, err := url.Parse(c.Issuer)
-	if err != nil || iss.Host == "" || (iss.Scheme != "https" && !(iss.Scheme == "http" && isLoopbackHost(iss.Hostname()))) {
+	if err != nil || iss.Host == "" || (iss.Scheme != "https" && !(iss.Scheme == "http" && loopback.Host(iss.Hostname()))) {
 		return errors.New("MCP_OAUTH_ISSUER=" + c.Issuer + ": use the identity provider's https issuer URL, exactly as its /.well-known/openid-configuration states it (e.g. https://your-tenant.eu.auth0.com/)")
 	}
 	res, err := url.Parse(c.Resource)
 	if c.Resource == "" || err != nil || res.Host == "" || res.Fragment != "" || res.RawQuery != "" ||
-		(res.Scheme != "https" && !(res.Scheme == "http" && isLoopbackHost(res.Hostname()))) {
+		(res.Scheme != "https" && !(res.Scheme == "http" && loopback.Host(res.Hostname()))) {
 		return errors.New("MCP_OAUTH_RESOURCE=" + c.Resource + ": set it to this server's public MCP URL as clients reach it, " +
 			"https with no query or fragment, e.g. https://mcp.example.com/mcp")
 	}
@@ -168,10 +170,4 @@ func hasAll(have, want []string) bool {
 		}
 	}
 	return true
-}
-
-// isLoopbackHost reports whether host is localhost or a loopback IP
-// literal, where plain http is acceptable (tests, a local provider).
-func isLoopbackHost(host string) bool {
-	return host == "localhost" || strings.HasPrefix(host, "127.") || host == "::1"
 }

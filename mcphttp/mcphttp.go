@@ -21,6 +21,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/stammer-mcp/stammer-mcp/auth"
+	"github.com/stammer-mcp/stammer-mcp/loopback"
 )
 
 // Config is the HTTP front door's configuration.
@@ -65,7 +66,7 @@ func (c Config) Check() error {
 	if err != nil {
 		return errors.New("--listen " + c.Listen + ": use host:port, e.g. 127.0.0.1:8080")
 	}
-	if c.Token == "" && c.OAuth == nil && !isLoopback(host) {
+	if c.Token == "" && c.OAuth == nil && !loopback.Host(host) {
 		return ErrNoToken
 	}
 	if c.Token != "" && len(c.Token) < MinTokenLength {
@@ -248,7 +249,7 @@ func (g *guard) refuse(w http.ResponseWriter, r *http.Request, status int, why s
 // listener with no configured hosts, any Host.
 func (g *guard) hostAllowed(hostport string, local string) bool {
 	host := hostOnly(hostport)
-	if isLoopback(host) {
+	if loopback.Host(host) {
 		return true
 	}
 	for _, h := range g.cfg.AllowedHosts {
@@ -256,7 +257,7 @@ func (g *guard) hostAllowed(hostport string, local string) bool {
 			return true
 		}
 	}
-	return len(g.cfg.AllowedHosts) == 0 && !isLoopback(local)
+	return len(g.cfg.AllowedHosts) == 0 && !loopback.Host(local)
 }
 
 // originAllowed accepts configured origins and, on a loopback listener,
@@ -268,7 +269,7 @@ func (g *guard) originAllowed(origin, local string) bool {
 		}
 	}
 	u, err := url.Parse(origin)
-	return err == nil && isLoopback(local) && isLoopback(u.Hostname())
+	return err == nil && loopback.Host(local) && loopback.Host(u.Hostname())
 }
 
 // bearer reads the token of an "Authorization: Bearer" header.
@@ -292,13 +293,4 @@ func hostOnly(hostport string) string {
 		return h
 	}
 	return strings.Trim(hostport, "[]")
-}
-
-// isLoopback reports whether host is localhost or a loopback IP.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

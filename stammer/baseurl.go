@@ -3,9 +3,10 @@ package stammer
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"strings"
+
+	"github.com/stammer-mcp/stammer-mcp/loopback"
 )
 
 // DefaultBaseURL is Stammer's own host. Agencies on a white-label domain set
@@ -85,7 +86,7 @@ func ParseBaseURL(raw string) (BaseURL, error) {
 		return BaseURL{}, baseURLError(raw, "must not have a query (?…) or fragment (#…); use only the site root, e.g. https://app.stammer.ai or https://app.agency.example/pt")
 	}
 	host := strings.ToLower(u.Host)
-	if scheme == "http" && !isLoopback(u.Hostname()) {
+	if scheme == "http" && !loopback.Host(u.Hostname()) {
 		return BaseURL{}, baseURLError(raw, fmt.Sprintf("uses http; http is only allowed for loopback hosts (localhost, 127.0.0.1, ::1), since the token would travel unencrypted; use https://%s", host))
 	}
 	lang, ok := langFromPath(u.Path)
@@ -146,15 +147,4 @@ func isLangCode(s string) bool {
 		}
 	}
 	return true
-}
-
-// isLoopback reports whether host (no port) is localhost or a loopback IP
-// (127.0.0.0/8, ::1). Only those may use plain http: the traffic never
-// leaves the machine, which is what tests and local proxies need.
-func isLoopback(host string) bool {
-	if strings.EqualFold(strings.TrimSuffix(host, "."), "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
