@@ -109,7 +109,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		clientCfg.BaseURL, clientCfg.Token = fake.URL, stammertest.DefaultToken
 		// The demo's data is fixed in time, so its clock is too: "the last
 		// 90 days" and the prompt's periods cover it whatever today is.
-		now = demoToday
+		today := demoToday() // parsed once, not at every call
+		now = func() time.Time { return today }
 		if cfg.chatbots == nil {
 			cfg.chatbots = demoNames()
 		}

@@ -59,7 +59,7 @@ var (
 
 // palette is shared by every image and never modified; red is each
 // entry's red channel, which for the greys is their level (text blending
-// works on levels). Both, the grey lookup and the fonts are made by the
+// works on levels). They, the grey lookup and the fonts are made by the
 // first chart (loadShared), not at start: most processes never draw one.
 var (
 	palette color.Palette
