@@ -19,7 +19,6 @@ package main
 import (
 	"cmp"
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -28,15 +27,11 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"runtime/debug"
-	"slices"
 	"strings"
 	"syscall"
 	"time"
 
-	"github.com/mark3labs/mcp-go/client"
-	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/stammer-mcp/stammer-mcp/mcphttp"
@@ -173,7 +168,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 
 	if cfg.call != nil {
-		return callOnce(ctx, srv, *cfg.call, stdout, stderr)
+		return callOnce(ctx, srv, *cfg.call, stdout, stderr, logger)
 	}
 	if cfg.transport == "http" {
 		return serveHTTP(ctx, srv, cfg.httpCfg, cfg.drain, logger)
@@ -181,67 +176,6 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	logger.Info("serving MCP on stdio", "version", ver, "api", sc.ConversationsURL())
 	if err := serveStdio(ctx, srv, stdin, stdout, cfg.drain, logger); err != nil {
 		logger.Error("stdio server stopped", "error", err)
-		return 1
-	}
-	return 0
-}
-
-// callOnce runs one tool call through a real MCP client session (in
-// process), so the shell command exercises the same path a client does, and
-// prints the text result. A tool error exits 1.
-func callOnce(ctx context.Context, srv *server.MCPServer, call callArgs, stdout, stderr io.Writer) int {
-	tool, args := call.tool, call.args
-	c, err := client.NewInProcessClient(srv)
-	if err != nil {
-		fmt.Fprintf(stderr, "stammer-mcp: %v\n", err)
-		return 1
-	}
-	defer c.Close()
-	if err := c.Start(ctx); err != nil {
-		fmt.Fprintf(stderr, "stammer-mcp: %v\n", err)
-		return 1
-	}
-	init := mcp.InitializeRequest{}
-	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
-	init.Params.ClientInfo = mcp.Implementation{Name: "stammer-mcp call", Version: version()}
-	if _, err := c.Initialize(ctx, init); err != nil {
-		fmt.Fprintf(stderr, "stammer-mcp: initialize: %v\n", err)
-		return 1
-	}
-	req := mcp.CallToolRequest{}
-	req.Params.Name = tool
-	req.Params.Arguments = args
-	res, err := c.CallTool(ctx, req)
-	if err != nil {
-		fmt.Fprintf(stderr, "stammer-mcp: %s: %v\n", tool, err)
-		if list, lerr := c.ListTools(ctx, mcp.ListToolsRequest{}); lerr == nil && !slices.ContainsFunc(list.Tools, func(t mcp.Tool) bool { return t.Name == tool }) {
-			names := make([]string, len(list.Tools))
-			for i, t := range list.Tools {
-				names[i] = t.Name
-			}
-			slices.Sort(names)
-			fmt.Fprintf(stderr, "stammer-mcp: there is no tool %q; the tools are: %s\n", tool, strings.Join(names, ", "))
-		}
-		return 1
-	}
-	for i, content := range res.Content {
-		switch c := content.(type) {
-		case mcp.TextContent:
-			fmt.Fprintln(stdout, c.Text)
-		case mcp.ImageContent:
-			if call.saveImages == "" {
-				fmt.Fprintf(stdout, "[%s image; use --save-images DIR to write it to a file]\n", c.MIMEType)
-				continue
-			}
-			path, err := saveImage(call.saveImages, fmt.Sprintf("%s-%d", tool, i), c)
-			if err != nil {
-				fmt.Fprintf(stderr, "stammer-mcp: %v\n", err)
-				return 1
-			}
-			fmt.Fprintf(stdout, "[image saved to %s]\n", path)
-		}
-	}
-	if res.IsError {
 		return 1
 	}
 	return 0
@@ -287,23 +221,6 @@ func serveHTTP(ctx context.Context, srv *server.MCPServer, c mcphttp.Config, dra
 		return 1
 	}
 	return 0
-}
-
-// saveImage writes an image result into dir, named after the call.
-func saveImage(dir, name string, img mcp.ImageContent) (string, error) {
-	data, err := base64.StdEncoding.DecodeString(img.Data)
-	if err != nil {
-		return "", fmt.Errorf("image result is not base64: %w", err)
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
-	ext := ".png"
-	if img.MIMEType != "image/png" {
-		ext = ".img"
-	}
-	path := filepath.Join(dir, name+ext)
-	return path, os.WriteFile(path, data, 0o644)
 }
 
 // demoToday is the demo's clock: the day after its last conversation

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os/exec"
 	"strings"
 	"testing"
 )
@@ -31,5 +32,22 @@ func BenchmarkStartup(b *testing.B) {
 	}
 	if !strings.Contains(out.String(), `"id":2,"result":{"tools":[`) {
 		b.Fatalf("no tools/list answer in:\n%.2000s", out.String())
+	}
+}
+
+// TestServerLinksNoClient holds the binary to leaving out mcp-go's client:
+// `call` drives the stdio server over pipes instead (call.go). Every linked
+// package is initialised and mapped at every start, so a client and its
+// transports linked for one subcommand cost every install a point of cold
+// start (docs/benchmarks.md).
+func TestServerLinksNoClient(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list -deps: %v\n%s", err, out)
+	}
+	for dep := range strings.Lines(string(out)) {
+		if strings.HasPrefix(dep, "github.com/mark3labs/mcp-go/client") {
+			t.Errorf("the server links %s", strings.TrimSpace(dep))
+		}
 	}
 }
