@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // handshake is what every MCP client sends first: initialize, the
@@ -50,4 +53,21 @@ func TestServerLinksNoClient(t *testing.T) {
 			t.Errorf("the server links %s", strings.TrimSpace(dep))
 		}
 	}
+}
+
+// TestSignalContext: the context main runs with ends at SIGTERM, once
+// awaitSignals says the handlers are in place (the process survives the
+// signal: it is caught).
+func TestSignalContext(t *testing.T) {
+	ctx := signalContext()
+	awaitSignals(ctx)
+	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ctx.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the context did not end within 10 s of SIGTERM")
+	}
+	awaitSignals(t.Context()) // any other context: returns at once
 }
