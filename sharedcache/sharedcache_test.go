@@ -125,6 +125,30 @@ func TestDecodeRejectsDamage(t *testing.T) {
 	}
 }
 
+// FuzzDecode: whatever an entry holds (anyone who can write to the server
+// can write one), decoding returns an answer or errCorrupt and never
+// panics, and an answer it returns encodes and decodes to itself. The
+// seeds are real entries, so mutations reach the zstd frame and the
+// encoding inside it, not only the header.
+func FuzzDecode(f *testing.F) {
+	for _, n := range []int{0, 1, 3} {
+		f.Add(encode(answer(f, n), time.UnixMilli(1_790_000_000_000)))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		res, at, err := decode(data, 1<<20)
+		if err != nil {
+			if !errors.Is(err, errCorrupt) {
+				t.Fatalf("error %v is not errCorrupt", err)
+			}
+			return
+		}
+		again, againAt, err := decode(encode(res, at), 1<<20)
+		if err != nil || !againAt.Equal(at) || !reflect.DeepEqual(normalised(again), normalised(res)) {
+			t.Fatalf("a decoded answer does not survive encode and decode: %v", err)
+		}
+	})
+}
+
 // rig is a real cache server and replicas of the cache in front of it.
 type rig struct {
 	srv *cachetest.Server
