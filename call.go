@@ -22,10 +22,9 @@ import (
 // server itself (serveStdio over in-memory pipes: the same framing,
 // session and dispatch), and prints the text result. A tool error exits 1.
 //
-// Why not mcp-go's in-process client: it links the client package and all
-// its transports into the binary every install starts, for one
-// subcommand (1 point of cold start against a bare server,
-// docs/benchmarks.md), and it bypasses the stdio path this exercises.
+// Why not mcp-go's in-process client: it bypasses the stdio path this
+// exercises, and it links the client package and all its transports into
+// the binary every install starts, for one subcommand (130 KB).
 func callOnce(ctx context.Context, srv *server.MCPServer, call callArgs, stdout, stderr io.Writer, logger *slog.Logger) int {
 	c := startPipeClient(ctx, srv, logger)
 	defer c.close()

@@ -50,8 +50,9 @@ func main() {
 // signalContext returns a context that ends at the first SIGINT or
 // SIGTERM, with the handlers installed on a goroutine of their own: the
 // first signal.Notify waits for the runtime to start the thread that
-// receives signals (about 0.2 ms on a 2-core virtual machine, 3 % of a
-// cold start), and the start goes on meanwhile (docs/benchmarks.md).
+// receives signals (0.15-0.2 ms on a 2-core virtual machine), and the
+// start goes on meanwhile: about a point of cold start against a bare
+// server (docs/benchmarks.md, sixth pass).
 // Later signals are ignored, so the drain is not cut short. Before the
 // handlers are in place a signal ends the process as it would any
 // program; awaitSignals holds the servers back until they are.

@@ -40,9 +40,8 @@ func BenchmarkStartup(b *testing.B) {
 
 // TestServerLinksNoClient holds the binary to leaving out mcp-go's client:
 // `call` drives the stdio server over pipes instead (call.go). Every linked
-// package is initialised and mapped at every start, so a client and its
-// transports linked for one subcommand cost every install a point of cold
-// start (docs/benchmarks.md).
+// package is initialised and mapped at every start, stdio or not, so the
+// server links no client and transports for one subcommand.
 func TestServerLinksNoClient(t *testing.T) {
 	out, err := exec.Command("go", "list", "-deps", ".").CombinedOutput()
 	if err != nil {
