@@ -100,8 +100,11 @@ func startPipeClient(ctx context.Context, srv *server.MCPServer, logger *slog.Lo
 }
 
 // close ends the session as a client closing stdin does, and waits for
-// the server to finish.
+// the server to finish. What the server still writes is read and dropped:
+// a notification it sends on its way out would otherwise block its writer
+// on the pipe, and the server would never finish.
 func (c *pipeClient) close() {
+	go io.Copy(io.Discard, c.out)
 	c.in.Close()
 	<-c.served
 }
