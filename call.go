@@ -28,29 +28,45 @@ import (
 func callOnce(ctx context.Context, srv *server.MCPServer, call callArgs, stdout, stderr io.Writer, logger *slog.Logger) int {
 	c := startPipeClient(ctx, srv, logger)
 	defer c.close()
+	// fail reports a failed step; once ctx has ended (Ctrl-C, SIGTERM) the
+	// step failed because the session was stopped, and that is the news.
+	fail := func(format string, args ...any) int {
+		if ctx.Err() != nil {
+			fmt.Fprintln(stderr, "stammer-mcp: interrupted")
+			return 1
+		}
+		fmt.Fprintf(stderr, "stammer-mcp: "+format+"\n", args...)
+		return 1
+	}
 	if _, err := c.request("initialize", map[string]any{
 		"protocolVersion": mcp.LATEST_PROTOCOL_VERSION,
 		"capabilities":    map[string]any{},
 		"clientInfo":      mcp.Implementation{Name: "stammer-mcp call", Version: version()},
 	}); err != nil {
-		fmt.Fprintf(stderr, "stammer-mcp: initialize: %v\n", err)
-		return 1
+		return fail("initialize: %v", err)
 	}
 	if err := c.send(map[string]any{"jsonrpc": "2.0", "method": "notifications/initialized"}); err != nil {
-		fmt.Fprintf(stderr, "stammer-mcp: %v\n", err)
-		return 1
+		return fail("%v", err)
 	}
 	raw, err := c.request("tools/call", map[string]any{"name": call.tool, "arguments": call.args})
 	if err != nil {
-		fmt.Fprintf(stderr, "stammer-mcp: %s: %v\n", call.tool, err)
+		code := fail("%s: %v", call.tool, err)
+		if ctx.Err() != nil {
+			return code
+		}
 		if names, lerr := c.toolNames(); lerr == nil && !slices.Contains(names, call.tool) {
 			fmt.Fprintf(stderr, "stammer-mcp: there is no tool %q; the tools are: %s\n", call.tool, strings.Join(names, ", "))
 		}
-		return 1
+		return code
 	}
 	res, err := mcp.ParseCallToolResult(&raw)
 	if err != nil {
-		fmt.Fprintf(stderr, "stammer-mcp: %s: %v\n", call.tool, err)
+		return fail("%s: %v", call.tool, err)
+	}
+	if res.IsError && ctx.Err() != nil {
+		// The server stopped the call, and its answer says so in the
+		// words meant for a model; the user pressed Ctrl-C.
+		fmt.Fprintln(stderr, "stammer-mcp: interrupted")
 		return 1
 	}
 	for i, content := range res.Content {
@@ -93,6 +109,9 @@ func startPipeClient(ctx context.Context, srv *server.MCPServer, logger *slog.Lo
 	c := &pipeClient{in: inW, out: bufio.NewReader(outR), served: make(chan error, 1)}
 	go func() {
 		err := serveStdio(ctx, srv, inR, outW, 0, logger)
+		// Once the server has stopped (ctx ended) nothing reads its stdin:
+		// a request written then fails rather than waits forever.
+		inR.CloseWithError(errors.New("the server has stopped"))
 		outW.CloseWithError(err) // nil: the reader sees io.EOF
 		c.served <- err
 	}()
@@ -134,6 +153,7 @@ func (c *pipeClient) request(method string, params any) (json.RawMessage, error)
 		}
 		var msg struct {
 			ID     *int            `json:"id"`
+			Method string          `json:"method"`
 			Result json.RawMessage `json:"result"`
 			Error  *struct {
 				Message string `json:"message"`
@@ -142,8 +162,15 @@ func (c *pipeClient) request(method string, params any) (json.RawMessage, error)
 		if err := json.Unmarshal(line, &msg); err != nil {
 			return nil, fmt.Errorf("unreadable answer from the server: %w", err)
 		}
-		if msg.ID == nil || *msg.ID != id {
-			continue // a notification (progress, log)
+		switch {
+		case msg.Method != "":
+			continue // a notification (progress, log) or a request of the server's
+		case msg.ID == nil && msg.Error != nil:
+			// An error the server could not tie to a request ("id": null,
+			// say for a line it could not read): ours is the only one.
+			return nil, errors.New(msg.Error.Message)
+		case msg.ID == nil || *msg.ID != id:
+			continue
 		}
 		if msg.Error != nil {
 			return nil, errors.New(msg.Error.Message)

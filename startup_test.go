@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"os/signal"
 	"strings"
 	"syscall"
 	"testing"
@@ -59,6 +60,8 @@ func TestServerLinksNoClient(t *testing.T) {
 // signal: it is caught).
 func TestSignalContext(t *testing.T) {
 	ctx := signalContext()
+	// The rest of the test binary gets the default handling back.
+	t.Cleanup(func() { signal.Reset(os.Interrupt, syscall.SIGTERM) })
 	awaitSignals(ctx)
 	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
 		t.Fatal(err)

@@ -103,39 +103,54 @@ func TestDecodeRejectsDamage(t *testing.T) {
 		decode(bad, 1<<30) // must not panic; some flips are harmless
 	}
 	// A payload that lies about its counts, in a well-formed entry.
-	var raw bytes.Buffer
-	e := encoder{w: bufio.NewWriter(&raw)}
-	e.result(&stammer.ListResult{Conversations: make([]stammer.Conversation, 3)})
-	e.w.Flush()
-	forged := raw.Bytes()
+	forged := payloadOf(&stammer.ListResult{Conversations: make([]stammer.Conversation, 3)})
 	forged[len(forged)-1-3*12] = 0x7f // the message total, now 127 with no messages
-	var hdr bytes.Buffer
-	h := encoder{w: bufio.NewWriter(&hdr)}
-	h.write([]byte(magic))
-	h.write([]byte{formatVersion})
-	h.uvarint(1)
-	h.uvarint(uint64(len(forged)))
-	h.w.Flush()
-	zw := zstdEncoders.Get().(*zstd.Encoder)
-	zw.ResetContentSize(&hdr, int64(len(forged)))
-	zw.Write(forged)
-	zw.Close()
-	if _, _, err := decode(hdr.Bytes(), 1<<30); !errors.Is(err, errCorrupt) || !strings.Contains(err.Error(), "bad length") {
+	if _, _, err := decode(entryOf(forged, 1), 1<<30); !errors.Is(err, errCorrupt) || !strings.Contains(err.Error(), "bad length") {
 		t.Errorf("forged counts: %v, want errCorrupt for a bad length", err)
 	}
 }
 
-// FuzzDecode: whatever an entry holds (anyone who can write to the server
-// can write one), decoding returns an answer or errCorrupt and never
-// panics, and an answer it returns encodes and decodes to itself. The
-// seeds are real entries, so mutations reach the zstd frame and the
-// encoding inside it, not only the header.
+// payloadOf is the encoding of res, before compression.
+func payloadOf(res *stammer.ListResult) []byte {
+	var raw bytes.Buffer
+	e := encoder{w: bufio.NewWriter(&raw)}
+	e.result(res)
+	e.w.Flush()
+	return raw.Bytes()
+}
+
+// entryOf wraps any bytes as the encoding of a well-formed entry, as
+// encode writes one: the header, then a zstd frame that declares their
+// size.
+func entryOf(payload []byte, fetchedMs uint64) []byte {
+	var out bytes.Buffer
+	h := encoder{w: bufio.NewWriter(&out)}
+	h.write([]byte(magic))
+	h.write([]byte{formatVersion})
+	h.uvarint(fetchedMs)
+	h.uvarint(uint64(len(payload)))
+	h.w.Flush()
+	zw := zstdEncoders.Get().(*zstd.Encoder)
+	defer zstdEncoders.Put(zw)
+	zw.ResetContentSize(&out, int64(len(payload)))
+	zw.Write(payload)
+	zw.Close()
+	return out.Bytes()
+}
+
+// FuzzDecode: whatever the encoding inside a well-formed entry holds,
+// decoding returns an answer or errCorrupt and never panics, and an answer
+// it returns encodes and decodes to itself. The fuzzer writes the encoding
+// and the test seals it in a valid zstd frame, whose checksum would
+// otherwise stop nearly every mutation before the decoder (the frame and
+// header themselves: TestDecodeRejectsDamage). Entries carry an HMAC keyed
+// by the token, checked before decode; decode is the defence behind it.
 func FuzzDecode(f *testing.F) {
 	for _, n := range []int{0, 1, 3} {
-		f.Add(encode(answer(f, n), time.UnixMilli(1_790_000_000_000)))
+		f.Add(payloadOf(answer(f, n)))
 	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		res, at, err := decode(data, 1<<20)
+	f.Fuzz(func(t *testing.T, payload []byte) {
+		res, at, err := decode(entryOf(payload, 1_790_000_000_000), 1<<20)
 		if err != nil {
 			if !errors.Is(err, errCorrupt) {
 				t.Fatalf("error %v is not errCorrupt", err)
