@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -107,12 +108,17 @@ func startPipeClient(ctx context.Context, srv *server.MCPServer, logger *slog.Lo
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
 	c := &pipeClient{in: inW, out: bufio.NewReader(outR), served: make(chan error, 1)}
+	// Once ctx ends the server reads no more requests (its reader may hold
+	// one it never hands over), and it cannot return while a notification
+	// waits for the client to read it: a request written then must fail at
+	// once, not wait for the server to return.
+	stopped := errors.New("the server has stopped")
+	unhook := context.AfterFunc(ctx, func() { inR.CloseWithError(stopped) })
 	go func() {
 		err := serveStdio(ctx, srv, inR, outW, 0, logger)
-		// Once the server has stopped (ctx ended) nothing reads its stdin:
-		// a request written then fails rather than waits forever.
-		inR.CloseWithError(errors.New("the server has stopped"))
-		outW.CloseWithError(err) // nil: the reader sees io.EOF
+		unhook()
+		inR.CloseWithError(cmp.Or(err, stopped)) // also when it could not start
+		outW.CloseWithError(err)                 // nil: the reader sees io.EOF
 		c.served <- err
 	}()
 	return c

@@ -58,10 +58,21 @@ func TestCallSkipsNotifications(t *testing.T) {
 	srv := server.NewMCPServer("chatty", "0", server.WithToolCapabilities(false))
 	sent := 0
 	srv.AddTool(mcp.NewTool("chatty"), func(ctx context.Context, _ mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-		for i := range 300 { // more than the session's buffer of 256
+		note := func(i int) {
 			if srv.SendNotificationToClient(ctx, "notifications/message", map[string]any{"level": "info", "data": fmt.Sprint("note ", i)}) == nil {
 				sent++
 			}
+		}
+		for i := range 300 { // more than the session's buffer of 256
+			note(i)
+		}
+		// The client reads these before the answer: wait until the
+		// session's writer has taken them all.
+		for ch := server.ClientSessionFromContext(ctx).NotificationChannel(); len(ch) > 0 && ctx.Err() == nil; {
+			time.Sleep(time.Millisecond)
+		}
+		for i := range 300 { // and these after it, as it stops
+			note(300 + i)
 		}
 		return mcp.NewToolResultText("the answer"), nil
 	})
@@ -75,8 +86,8 @@ func TestCallSkipsNotifications(t *testing.T) {
 		if code != 0 || stdout.String() != "the answer\n" {
 			t.Fatalf("exit %d, stdout %q, stderr %q; want 0 and the answer", code, stdout.String(), stderr.String())
 		}
-		if sent < 256 {
-			t.Fatalf("the tool sent %d notifications, want at least 256: the test no longer tests skipping them", sent)
+		if sent < 512 {
+			t.Fatalf("the tool sent %d notifications, want at least 512: the test no longer tests skipping them", sent)
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("call still running after 10 s")
@@ -105,5 +116,49 @@ func TestCallReportsUnreadableLine(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("call still waiting 30 s after sending a line the server cannot read")
+	}
+}
+
+// TestCallInterruptedWithNotificationPending: Ctrl-C while the server has a
+// notification of its own waiting to be read. The server cannot return
+// before the client reads it, so the server's stdin must close when ctx
+// ends, not when the server returns: otherwise the client's next request
+// waits for a reader and the server for the client (27 of 50 runs hung).
+func TestCallInterruptedWithNotificationPending(t *testing.T) {
+	for i := range 50 {
+		ctx, cancel := context.WithCancel(context.Background())
+		hooks := &server.Hooks{}
+		stopNotes := make(chan struct{})
+		hooks.AddAfterInitialize(func(c context.Context, _ any, _ *mcp.InitializeRequest, _ *mcp.InitializeResult) {
+			sess := server.ClientSessionFromContext(c)
+			cancel() // Ctrl-C while the server answers initialize
+			go func() {
+				for {
+					select {
+					case sess.NotificationChannel() <- mcp.JSONRPCNotification{JSONRPC: "2.0", Notification: mcp.Notification{Method: "notifications/message"}}:
+					case <-stopNotes:
+						return
+					}
+				}
+			}()
+		})
+		srv := server.NewMCPServer("t", "0", server.WithToolCapabilities(false), server.WithHooks(hooks))
+		srv.AddTool(mcp.NewTool("echo"), func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+			return mcp.NewToolResultText("x"), nil
+		})
+		var stdout, stderr bytes.Buffer
+		done := make(chan int, 1)
+		go func() {
+			done <- callOnce(ctx, srv, callArgs{tool: "echo", args: json.RawMessage(`{}`)}, &stdout, &stderr, slog.New(slog.DiscardHandler))
+		}()
+		select {
+		case code := <-done:
+			if code != 1 || !strings.Contains(stderr.String(), "interrupted") {
+				t.Fatalf("run %d: exit %d, stderr %q; want 1 and 'interrupted'", i, code, stderr.String())
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("run %d: interrupted call still running after 5 s", i)
+		}
+		close(stopNotes)
 	}
 }
