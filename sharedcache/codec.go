@@ -163,11 +163,12 @@ func (e *encoder) str(s string) {
 
 // time writes 0 for the zero time, else the nanoseconds (shifted, low bit
 // set) and the Unix seconds. Decoded times are UTC, as the client's are.
-func (e *encoder) time(t time.Time) {
-	if t.IsZero() {
+func (e *encoder) time(i stammer.Instant) {
+	if i.IsZero() {
 		e.uvarint(0)
 		return
 	}
+	t := i.Time()
 	e.uvarint(uint64(t.Nanosecond())<<1 | 1)
 	e.varint(t.Unix())
 }
@@ -204,7 +205,7 @@ func (e *encoder) result(r *stammer.ListResult) {
 		e.uvarint(uint64(len(c.Messages)))
 		for j := range c.Messages {
 			m := &c.Messages[j]
-			e.str(string(m.Role))
+			e.str(m.Role.String())
 			e.str(m.Text)
 			e.time(m.At)
 		}
@@ -279,16 +280,16 @@ func (d *decoder) str() string {
 	return d.s[start : start+int(n)]
 }
 
-func (d *decoder) time() time.Time {
+func (d *decoder) time() stammer.Instant {
 	ns := d.uvarint()
 	if ns == 0 {
-		return time.Time{}
+		return 0
 	}
 	if ns>>1 >= uint64(time.Second) {
 		d.fail("time")
-		return time.Time{}
+		return 0
 	}
-	return time.Unix(d.varint(), int64(ns>>1)).UTC()
+	return stammer.InstantOf(time.Unix(d.varint(), int64(ns>>1)))
 }
 
 func (d *decoder) result() *stammer.ListResult {
@@ -334,7 +335,12 @@ func (d *decoder) result() *stammer.ListResult {
 		}
 		for j := range c.Messages {
 			m := &c.Messages[j]
-			m.Role = stammer.Role(d.str())
+			switch d.str() { // the zero Role is RoleOther
+			case "user":
+				m.Role = stammer.RoleUser
+			case "assistant":
+				m.Role = stammer.RoleAssistant
+			}
 			m.Text = d.str()
 			m.At = d.time()
 		}

@@ -246,10 +246,10 @@ func gotConversation(c stammer.Conversation) expected {
 	e := expected{
 		ID: c.ID, Number: c.Number, ChatbotID: c.ChatbotID, UUID: c.UUID, ChatbotUUID: c.ChatbotUUID,
 		UserKey: c.UserKey, Platform: c.Platform, State: c.State,
-		CreatedAt: c.CreatedAt.Truncate(time.Second), UpdatedAt: c.UpdatedAt.Truncate(time.Second),
+		CreatedAt: c.CreatedAt.Time().Truncate(time.Second), UpdatedAt: c.UpdatedAt.Time().Truncate(time.Second),
 	}
 	for _, m := range c.Messages {
-		e.Messages = append(e.Messages, string(m.Role)+": "+m.Text)
+		e.Messages = append(e.Messages, m.Role.String()+": "+m.Text)
 	}
 	return e
 }

@@ -43,17 +43,6 @@ func DecodeList(r io.Reader, limit int64) (*ListResult, error) {
 	return decodeBody(r, limit, limit, nil, false)
 }
 
-// DecodeConversation decodes a retrieve-one response body: a conversation
-// object, bare or inside {"message","data":{…}} (a one-element list is
-// accepted too). Errors are as for DecodeList.
-func DecodeConversation(r io.Reader, limit int64) (*Conversation, error) {
-	res, err := decodeBody(r, limit, limit, nil, true)
-	if err != nil {
-		return nil, err
-	}
-	return &res.Conversations[0], nil
-}
-
 // decodeBody is DecodeList with separate bounds on the bytes read and the
 // memory kept (for the pages after the first), a hook called after each
 // decoded conversation (for progress), and one set for a retrieve-one body,

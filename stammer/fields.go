@@ -236,7 +236,7 @@ func (b *convBuilder) set(d *decoder, u use, v scalar) bool {
 	case fCreated, fUpdated:
 		at, ok := toTime(v)
 		if ok && b.have.take(u) {
-			*[...]*time.Time{&c.CreatedAt, &c.UpdatedAt}[u.field-fCreated] = at
+			*[...]*Instant{&c.CreatedAt, &c.UpdatedAt}[u.field-fCreated] = InstantOf(at)
 		}
 		return ok
 	}

@@ -68,9 +68,9 @@ func TestEveryConversationSpellingDecodes(t *testing.T) {
 			case fState:
 				ok = c.State != StateUnknown
 			case fCreated:
-				ok = c.CreatedAt.Equal(at)
+				ok = c.CreatedAt == ins(at)
 			case fUpdated:
-				ok = c.UpdatedAt.Equal(at)
+				ok = c.UpdatedAt == ins(at)
 			case fMessages:
 				ok = len(c.Messages) == 1 && c.Messages[0].Text == "q"
 			}
@@ -110,7 +110,7 @@ func TestEveryMessageSpellingDecodes(t *testing.T) {
 			case mRole:
 				ok = m.Role == RoleAssistant
 			case mTime:
-				ok = m.At.Equal(time.Unix(1793525400, 0))
+				ok = m.At == ins(time.Unix(1793525400, 0))
 			}
 			if !ok {
 				t.Errorf("%s did not fill %s: %+v", obj, row.name, m)

@@ -2,7 +2,6 @@ package stammer
 
 import (
 	"strings"
-	"time"
 
 	"github.com/stammer-mcp/stammer-mcp/jsonlex"
 )
@@ -52,7 +51,7 @@ func (d *decoder) messages() ([]Message, error) {
 // msgAcc accumulates one message object (see messageFields).
 type msgAcc struct {
 	text [nSlots]string // user, bot, role, content
-	at   time.Time
+	at   Instant
 	turn bool // a query or answer key was present
 	have ranks
 	n    int // members read
@@ -83,7 +82,7 @@ func (m *msgAcc) object(d *decoder) error {
 		switch {
 		case u.field == mTime:
 			if at, ok := toTime(scalar{k, d.lx.Val}); ok && m.have.take(u) {
-				m.at = at
+				m.at = InstantOf(at)
 			}
 		case k == jsonlex.String && m.have.take(u):
 			if u.field == mRole {

@@ -214,7 +214,7 @@ func merge(parts []fetched) fetched {
 			res.Count = -1
 		}
 	}
-	slices.SortStableFunc(res.Conversations, func(a, b stammer.Conversation) int { return b.CreatedAt.Compare(a.CreatedAt) })
+	slices.SortStableFunc(res.Conversations, func(a, b stammer.Conversation) int { return cmp.Compare(b.CreatedAt, a.CreatedAt) })
 	return out
 }
 

@@ -50,7 +50,7 @@ func renderChart(cs []stammer.Conversation, idx []int, t Totals, f Filters) (str
 		if c.CreatedAt.IsZero() {
 			continue
 		}
-		k := bucket(t.Period, c.CreatedAt.UTC().Format(time.DateOnly))
+		k := bucket(t.Period, c.CreatedAt.Time().Format(time.DateOnly))
 		j, ok := at[k]
 		if !ok {
 			continue // a period cut from the series

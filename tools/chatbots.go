@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/stammer-mcp/stammer-mcp/inert"
 	"github.com/stammer-mcp/stammer-mcp/stammer"
@@ -153,7 +152,7 @@ type chatbotStat struct {
 	id            int64
 	uuid          string
 	conversations int
-	last          time.Time // latest start or update
+	last          stammer.Instant // latest start or update
 }
 
 // chatbotsIn enumerates the chatbots of cs[i], i in idx, most
@@ -174,11 +173,7 @@ func chatbotsIn(cs []stammer.Conversation, idx []int) []chatbotStat {
 		if s.uuid == "" {
 			s.uuid = c.ChatbotUUID
 		}
-		for _, t := range []time.Time{c.CreatedAt, c.UpdatedAt} {
-			if t.After(s.last) {
-				s.last = t
-			}
-		}
+		s.last = max(s.last, c.CreatedAt, c.UpdatedAt)
 	}
 	out := make([]chatbotStat, len(order))
 	for i, s := range order {

@@ -167,7 +167,7 @@ func find(ctx context.Context, c *stammer.Client, f *fetcher, p GetConversationP
 	default:
 		var bots []string
 		for _, c := range found[:min(len(found), 10)] {
-			bots = append(bots, fmt.Sprintf("chatbot %d (uuid %s, started %s)", c.ChatbotID, c.UUID, cmp.Or(rfc3339(c.CreatedAt), "time unknown")))
+			bots = append(bots, fmt.Sprintf("chatbot %d (uuid %s, started %s)", c.ChatbotID, c.UUID, cmp.Or(rfc3339(c.CreatedAt.Time()), "time unknown")))
 		}
 		return nil, answerErrorf("conversation_number %d matches %d conversations in different chatbots: %s. Call again with chatbot_id, or with the conversation's uuid.",
 			p.ConversationNumber, len(found), strings.Join(bots, "; "))
@@ -225,8 +225,8 @@ func newTranscript(p GetConversationParams, c *stammer.Conversation, demo bool, 
 		ChatbotUUID:   c.ChatbotUUID,
 		Platform:      c.Platform,
 		State:         c.State.String(),
-		StartedAt:     rfc3339(c.CreatedAt),
-		UpdatedAt:     rfc3339(c.UpdatedAt),
+		StartedAt:     rfc3339(c.CreatedAt.Time()),
+		UpdatedAt:     rfc3339(c.UpdatedAt.Time()),
 		MessageCount:  len(c.Messages),
 		MessageOffset: p.MessageOffset,
 		params:        p,
@@ -264,7 +264,7 @@ func (r *GetConversationResult) render() (string, any) {
 	r.Messages = make([]TranscriptMessage, len(page))
 	for i, m := range page {
 		text, cut := inert.CleanCut(m.Text, r.bound)
-		tm := TranscriptMessage{Index: r.MessageOffset + i + 1, Role: string(m.Role), At: rfc3339(m.At), Text: text}
+		tm := TranscriptMessage{Index: r.MessageOffset + i + 1, Role: m.Role.String(), At: rfc3339(m.At.Time()), Text: text}
 		if cut {
 			tm.Truncated = true
 			tm.CutChars = max(utf8.RuneCountInString(m.Text)-utf8.RuneCountInString(text)+1, 1)
@@ -340,9 +340,9 @@ func (r *GetConversationResult) text() string {
 // roleLabel is how a role reads in a transcript.
 func roleLabel(role string) string {
 	switch role {
-	case string(stammer.RoleAssistant):
+	case stammer.RoleAssistant.String():
 		return "bot"
-	case string(stammer.RoleUser):
+	case stammer.RoleUser.String():
 		return "user"
 	}
 	return "other"

@@ -131,7 +131,7 @@ func (f *failureAcc) conv(c *stammer.Conversation) {
 	f.convs++
 	f.platform[cmp.Or(c.Platform, "unknown")]++
 	if !c.CreatedAt.IsZero() {
-		f.day[c.CreatedAt.UTC().Format(time.DateOnly)]++
+		f.day[c.CreatedAt.Time().Format(time.DateOnly)]++
 	}
 	if len(f.examples) < maxExamples && c.Number > 0 {
 		f.examples = append(f.examples, ConversationRef{ChatbotID: c.ChatbotID, Number: c.Number})

@@ -141,7 +141,7 @@ func newChatbotList(p ListChatbotsParams, got fetched, d Deps, allowed func(id i
 	}
 	for _, id := range slices.Sorted(maps.Keys(d.Chatbots)) {
 		if !seen[id] && allowed(id, d.Chatbots[id].UUID) {
-			rows = append(rows, d.Chatbots.item(id, "", 0, time.Time{}))
+			rows = append(rows, d.Chatbots.item(id, "", 0, 0))
 		}
 	}
 	r := &ListChatbotsResult{
@@ -158,9 +158,9 @@ func newChatbotList(p ListChatbotsParams, got fetched, d Deps, allowed func(id i
 }
 
 // item is one chatbot's row, named from the operator's file.
-func (n ChatbotNames) item(id int64, uuid string, convs int, last time.Time) ChatbotItem {
+func (n ChatbotNames) item(id int64, uuid string, convs int, last stammer.Instant) ChatbotItem {
 	c := n[id]
-	return ChatbotItem{ChatbotID: id, UUID: cmp.Or(uuid, c.UUID), Name: c.Name, Aliases: c.Aliases, Conversations: convs, LastActivity: rfc3339(last)}
+	return ChatbotItem{ChatbotID: id, UUID: cmp.Or(uuid, c.UUID), Name: c.Name, Aliases: c.Aliases, Conversations: convs, LastActivity: rfc3339(last.Time())}
 }
 
 // shrink drops rows from the end; the next call starts where the page

@@ -200,7 +200,7 @@ func newListResult(p ListConversationsParams, q stammer.Query, got fetched, demo
 	for _, i := range idx[lo:hi] {
 		it := listItem(&cs[i], several, names)
 		if h, ok := hits[i]; ok {
-			it.Match = &Match{Role: string(h.role), Excerpt: h.excerpt}
+			it.Match = &Match{Role: h.role.String(), Excerpt: h.excerpt}
 		}
 		r.all = append(r.all, it)
 	}
@@ -249,7 +249,7 @@ func listItem(c *stammer.Conversation, withChatbot bool, names ChatbotNames) Con
 	it := ConversationItem{
 		Number:    c.Number,
 		UUID:      c.UUID,
-		StartedAt: rfc3339(c.CreatedAt),
+		StartedAt: rfc3339(c.CreatedAt.Time()),
 		Platform:  c.Platform,
 		Messages:  len(c.Messages),
 		State:     c.State.String(),

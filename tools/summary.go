@@ -104,8 +104,7 @@ func aggregate(cs []stammer.Conversation, idx []int, from, to string) Totals {
 			t.NoUserKey++
 		}
 		counts = append(counts, len(c.Messages))
-		if at := c.CreatedAt; !at.IsZero() {
-			at = at.UTC()
+		if at := c.CreatedAt.Time(); !at.IsZero() {
 			perDay[at.Format(time.DateOnly)]++
 			if first.IsZero() || at.Before(first) {
 				first = at
@@ -315,7 +314,7 @@ func newestFirst(cs []stammer.Conversation, idx []int) {
 			}
 			return -1
 		}
-		return cmp.Or(cb.CreatedAt.Compare(ca.CreatedAt), cmp.Compare(cb.Number, ca.Number))
+		return cmp.Or(cmp.Compare(cb.CreatedAt, ca.CreatedAt), cmp.Compare(cb.Number, ca.Number))
 	})
 }
 
