@@ -54,7 +54,7 @@ import (
 const (
 	defaultKs       = "0,1,1000,10000,50000"
 	defaultReps     = 7
-	defaultColdReps = 20
+	defaultColdReps = 100
 	defaultConc     = 8
 	defaultTputReps = 5
 	// maxDefaultTputK bounds the K of the default throughput measurement:
@@ -465,6 +465,12 @@ func timed(args string, into *sample, answer *[]byte) step {
 	}
 }
 
+// settled is a step that waits for the server to go idle (proc.settle).
+func settled(ctx context.Context, p *proc) error {
+	p.settle(ctx)
+	return nil
+}
+
 // peak is a step that adds the process's peak RSS so far to into.
 func peak(into *sample) step {
 	return func(_ context.Context, p *proc) error {
@@ -479,7 +485,7 @@ func peak(into *sample) step {
 func (b *bench) naiveRun(ctx context.Context, url string, r *kResult, keep bool) error {
 	var first []byte
 	err := b.repetition(ctx, "naive", b.bins.naive, env(url),
-		timed(firstArgs, &r.naiveFirst, &first), timed(firstArgs, &r.naiveRepeat, nil), peak(&r.naiveRSS))
+		timed(firstArgs, &r.naiveFirst, &first), settled, timed(firstArgs, &r.naiveRepeat, nil), peak(&r.naiveRSS))
 	if err != nil || !keep {
 		return err
 	}
@@ -497,7 +503,8 @@ func (b *bench) naiveRun(ctx context.Context, url string, r *kResult, keep bool)
 func (b *bench) oursRun(ctx context.Context, url string, r *kResult, keep bool) error {
 	var first, paged []byte
 	err := b.repetition(ctx, "stammer-mcp", b.bins.ours, b.oursEnvFor(url),
-		timed(firstArgs, &r.oursFirst, &first), timed(firstArgs, &r.oursRepeat, nil), timed(pagedArgs, &r.oursPaged, &paged), peak(&r.oursRSS))
+		timed(firstArgs, &r.oursFirst, &first), settled, timed(firstArgs, &r.oursRepeat, nil),
+		settled, timed(pagedArgs, &r.oursPaged, &paged), peak(&r.oursRSS))
 	if err != nil || !keep {
 		return err
 	}

@@ -24,7 +24,7 @@ func TestBenchCommand(t *testing.T) {
 	for _, want := range []string{
 		"### Cold start", "### Call latency", "### Throughput", "### Output", "### Shared cache", "### Memory", "### Targets",
 		"| bare (mcp-go, one trivial tool) |", "| naive (passthrough) |", "| **stammer-mcp** |",
-		"| 20 |", "Cold start ≤ 1.2× bare: **",
+		"| 20 |", "Cold start ≤ 1.1× bare: **",
 		"not measured (K=50,000 is not in -k)",
 	} {
 		if !strings.Contains(report, want) {

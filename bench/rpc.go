@@ -345,6 +345,49 @@ func parseOutput(line []byte) (output, error) {
 	return o, nil
 }
 
+// settle waits until the process is idle: until the CPU time of all its
+// threads (/proc/PID/task/*/schedstat, in nanoseconds) grows by less than
+// idleGrowth over idleWindow, or for at most maxSettle. A call sent at once
+// after an answer pays for whatever the previous call left running (its
+// garbage collection, chiefly); a model takes far longer to send its next
+// call, so the cached calls are measured on a settled server. It returns
+// how long it waited.
+func (p *proc) settle(ctx context.Context) time.Duration {
+	start := time.Now()
+	last := p.cpuTime()
+	for time.Since(start) < maxSettle && ctx.Err() == nil {
+		time.Sleep(idleWindow)
+		now := p.cpuTime()
+		if now-last < idleGrowth {
+			break
+		}
+		last = now
+	}
+	return time.Since(start)
+}
+
+const (
+	idleWindow = 2 * time.Millisecond
+	idleGrowth = 100 * time.Microsecond
+	maxSettle  = 500 * time.Millisecond
+)
+
+// cpuTime is the CPU time of the process's threads so far; 0 when /proc
+// cannot be read (then settle waits one window).
+func (p *proc) cpuTime() time.Duration {
+	dir := fmt.Sprintf("/proc/%d/task", p.cmd.Process.Pid)
+	tasks, _ := os.ReadDir(dir)
+	var sum time.Duration
+	for _, t := range tasks {
+		b, err := os.ReadFile(dir + "/" + t.Name() + "/schedstat")
+		if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
+			ns, _ := strconv.ParseInt(f[0], 10, 64)
+			sum += time.Duration(ns)
+		}
+	}
+	return sum
+}
+
 // peakRSS reads the process's peak resident set size (VmHWM) in bytes.
 func (p *proc) peakRSS() (int64, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
