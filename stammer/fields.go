@@ -236,7 +236,7 @@ func (b *convBuilder) set(d *decoder, u use, v scalar) bool {
 	case fCreated, fUpdated:
 		at, ok := toTime(v)
 		if ok && b.have.take(u) {
-			*[...]*Instant{&c.CreatedAt, &c.UpdatedAt}[u.field-fCreated] = InstantOf(at)
+			*[...]*Instant{&c.CreatedAt, &c.UpdatedAt}[u.field-fCreated] = at
 		}
 		return ok
 	}
@@ -275,16 +275,16 @@ func toBool(v scalar) (bool, bool) {
 // without fractions and offset; no offset is UTC), or Unix epoch seconds
 // (which older data may use) as a number or numeric string. Zero, negative
 // and out-of-range (before 1970, after 9999) values are absent.
-func toTime(v scalar) (time.Time, bool) {
+func toTime(v scalar) (Instant, bool) {
 	if v.kind != jsonlex.Number && v.kind != jsonlex.String {
-		return time.Time{}, false
+		return 0, false
 	}
 	s := string(bytes.TrimSpace(v.b))
 	var at time.Time
 	if sec, frac, ok := strings.Cut(s, "."); allDigits(sec) && (!ok || allDigits(frac)) {
 		n, err := strconv.ParseInt(sec, 10, 64)
 		if err != nil || n <= 0 || n >= 1e11 {
-			return time.Time{}, false
+			return 0, false
 		}
 		ns, _ := strconv.ParseInt((frac + "000000000")[:9], 10, 64)
 		at = time.Unix(n, ns)
@@ -292,12 +292,12 @@ func toTime(v scalar) (time.Time, bool) {
 		var err error
 		if at, err = time.Parse(time.RFC3339, s); err != nil {
 			if at, err = time.Parse("2006-01-02T15:04:05", s); err != nil {
-				return time.Time{}, false
+				return 0, false
 			}
 		}
 	}
-	at = at.UTC()
-	return at, at.Year() >= 1970 && at.Year() <= 9999 && at.Unix() > 0
+	i := InstantOf(at)
+	return i, i != 0
 }
 
 func allDigits(s string) bool {

@@ -82,7 +82,7 @@ func (m *msgAcc) object(d *decoder) error {
 		switch {
 		case u.field == mTime:
 			if at, ok := toTime(scalar{k, d.lx.Val}); ok && m.have.take(u) {
-				m.at = InstantOf(at)
+				m.at = at
 			}
 		case k == jsonlex.String && m.have.take(u):
 			if u.field == mRole {

@@ -89,7 +89,7 @@ type Instant int64
 // InstantOf returns t as an Instant: 0 before 1970 and after 2261, where no
 // conversation is (and UnixNano overflows), so unknown times sort first.
 func InstantOf(t time.Time) Instant {
-	if t.Unix() <= 0 || t.Year() > 2261 {
+	if s := t.Unix(); s <= 0 || s >= 9214646400 { // 2262-01-01T00:00:00Z
 		return 0
 	}
 	return Instant(t.UnixNano())
