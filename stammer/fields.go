@@ -270,11 +270,11 @@ func toBool(v scalar) (bool, bool) {
 	return false, false
 }
 
-// toTime reads a timestamp, in UTC so that all conversations compare and
-// print alike: ISO 8601 as Django REST Framework writes it (with or
+// toTime reads a timestamp as an Instant, so that all conversations compare
+// and print alike: ISO 8601 as Django REST Framework writes it (with or
 // without fractions and offset; no offset is UTC), or Unix epoch seconds
 // (which older data may use) as a number or numeric string. Zero, negative
-// and out-of-range (before 1970, after 9999) values are absent.
+// and out-of-range (before 1970, after 2261: InstantOf) values are absent.
 func toTime(v scalar) (Instant, bool) {
 	if v.kind != jsonlex.Number && v.kind != jsonlex.String {
 		return 0, false
