@@ -68,7 +68,7 @@ func (b *bench) report() string {
 	fmt.Fprintf(&w, "\nProtocol floor of a call (bare's ping tool): %s.\n\n", durCell(b.ping))
 
 	fmt.Fprintf(&w, "### Call latency\n\n")
-	fmt.Fprintf(&w, "`list_conversations {\"onlyDeletedConversations\":false}` over K conversations; each repetition in a fresh server process. *repeat* is the same call again, *paged* the next page (`offset` 20); stammer-mcp serves both from its cache, naive fetches again. Each is sent once the server has gone idle after the previous answer (its threads' CPU time grew by under 0.1 ms in 2 ms; at most 0.5 s), as it has long before a model's next call: sent at once, it would also time the garbage collection the first call left running.\n\n")
+	fmt.Fprintf(&w, "`list_conversations {\"onlyDeletedConversations\":false}` over K conversations; each repetition in a fresh server process. *repeat* is the same call again, *paged* the next page (`offset` 20); stammer-mcp serves both from its cache, naive fetches again. Each is sent once the server has gone idle after the previous answer (its CPU time grew by under 0.1 ms in each of two 2 ms windows in a row; at most 0.5 s), as it has long before a model's next call: sent at once, it would also time the garbage collection the first call left running.\n\n")
 	t = &table{head: []string{"K", "raw body", "floor GET", "naive first", "**stammer-mcp first**", "÷ naive", "÷ floor", "naive repeat", "stammer-mcp repeat", "stammer-mcp paged", "first ÷ paged"}}
 	for _, r := range b.perK {
 		t.add(fmtInt(r.k), fmtBytes(float64(r.body)), durCell(r.floor), durCell(r.naiveFirst), durCell(r.oursFirst),

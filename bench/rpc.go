@@ -19,6 +19,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/stammer-mcp/stammer-mcp/tools"
 
 	"github.com/stammer-mcp/stammer-mcp/stammer/stammertest"
@@ -345,47 +347,55 @@ func parseOutput(line []byte) (output, error) {
 	return o, nil
 }
 
-// settle waits until the process is idle: until the CPU time of all its
-// threads (/proc/PID/task/*/schedstat, in nanoseconds) grows by less than
-// idleGrowth over idleWindow, or for at most maxSettle. A call sent at once
-// after an answer pays for whatever the previous call left running (its
-// garbage collection, chiefly); a model takes far longer to send its next
-// call, so the cached calls are measured on a settled server. It returns
-// how long it waited.
+// settle waits until the process is idle: until its CPU time grows by less
+// than idleGrowth in quietWindows windows of idleWindow in a row, or for at
+// most maxSettle. A call sent at once after an answer pays for whatever the
+// previous call left running (its garbage collection, chiefly); a model
+// takes far longer to send its next call, so the cached calls are measured
+// on a settled server. It returns about how long it waited.
 func (p *proc) settle(ctx context.Context) time.Duration {
-	start := time.Now()
-	last := p.cpuTime()
-	for time.Since(start) < maxSettle && ctx.Err() == nil {
-		time.Sleep(idleWindow)
-		now := p.cpuTime()
-		if now-last < idleGrowth {
-			break
-		}
-		last = now
-	}
-	return time.Since(start)
+	return settleOn(ctx, p.cpuTime, time.Sleep)
 }
 
 const (
-	idleWindow = 2 * time.Millisecond
-	idleGrowth = 100 * time.Microsecond
-	maxSettle  = 500 * time.Millisecond
+	idleWindow   = 2 * time.Millisecond
+	idleGrowth   = 100 * time.Microsecond
+	quietWindows = 2
+	maxSettle    = 500 * time.Millisecond
 )
 
-// cpuTime is the CPU time of the process's threads so far; 0 when /proc
-// cannot be read (then settle waits one window).
-func (p *proc) cpuTime() time.Duration {
-	dir := fmt.Sprintf("/proc/%d/task", p.cmd.Process.Pid)
-	tasks, _ := os.ReadDir(dir)
-	var sum time.Duration
-	for _, t := range tasks {
-		b, err := os.ReadFile(dir + "/" + t.Name() + "/schedstat")
-		if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
-			ns, _ := strconv.ParseInt(f[0], 10, 64)
-			sum += time.Duration(ns)
+// settleOn is settle's rule, on any CPU clock and sleep (for the tests).
+func settleOn(ctx context.Context, cpu func() time.Duration, sleep func(time.Duration)) time.Duration {
+	var waited time.Duration
+	last, quiet := cpu(), 0
+	for waited < maxSettle && ctx.Err() == nil {
+		sleep(idleWindow)
+		waited += idleWindow
+		now := cpu()
+		if now-last < idleGrowth {
+			if quiet++; quiet == quietWindows {
+				break
+			}
+		} else {
+			quiet = 0
 		}
+		last = now
 	}
-	return sum
+	return waited
+}
+
+// cpuTime is the CPU time the process has used so far, from its CPU clock
+// (CPUCLOCK_SCHED of the process: clock id (^pid << 3) | 2), which counts a
+// thread that is running right now. /proc/PID/task/*/schedstat does not: it
+// moves at scheduler ticks (4 ms here), so a busy thread could look idle for
+// a 2 ms window. 0 when the clock cannot be read (then settle stops after
+// quietWindows).
+func (p *proc) cpuTime() time.Duration {
+	var ts unix.Timespec
+	if err := unix.ClockGettime(int32(^p.cmd.Process.Pid<<3|2), &ts); err != nil {
+		return 0
+	}
+	return time.Duration(ts.Nano())
 }
 
 // peakRSS reads the process's peak resident set size (VmHWM) in bytes.
