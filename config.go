@@ -107,7 +107,7 @@ Environment:
   STAMMER_MAX_RETRIES retries after 429/502/503/504 or a dropped connection, default 2 (3 attempts); 0 disables
   STAMMER_MAX_BODY_BYTES  cap on one API answer, read and decoded, default 256MiB (e.g. 64MiB, 1GiB)
   STAMMER_CACHE_URL   redis://[user:password@]host:port[/db] (rediss:// for TLS): a Valkey or Redis server
-                      through which replicas share fetched answers for 60s; unset, nothing is stored outside the process
+                      through which replicas share fetched answers (for STAMMER_CACHE_TTL); unset, nothing is stored outside the process
   STAMMER_CACHE_TTL   how long a fetched answer is reused, in this process and in STAMMER_CACHE_URL, default 60s
   STAMMER_CACHE_MAX_BYTES  bound on everything the replicas store there together, default 512MiB
   STAMMER_MAX_CONCURRENT_REQUESTS  calls that may talk to the API at once, default 4; others wait their turn
