@@ -35,6 +35,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"os/exec"
@@ -316,9 +317,12 @@ func (b *bench) oursEnvFor(url string) []string {
 }
 
 // coldStarts measures spawn → first tools/list answer for every server,
-// interleaved round by round after one unmeasured warm-up round (which
-// brings each binary into the page cache). bare's ping latency and peak
-// RSS come from the same processes.
+// interleaved round by round, in an order shuffled for each round (so that
+// no server always follows the same one), after one unmeasured warm-up
+// round (which brings each binary into the page cache). Round i's time of
+// every server is its sample's i-th value, for the per-round ratios
+// (medianRatio). bare's ping latency and peak RSS come from the same
+// processes.
 func (b *bench) coldStarts(ctx context.Context) error {
 	fake := stammertest.New(stammertest.WithFixtures(nil))
 	defer fake.Close()
@@ -333,7 +337,9 @@ func (b *bench) coldStarts(ctx context.Context) error {
 		b.cold[s.name], b.coldInit[s.name] = &sample{}, &sample{}
 	}
 	b.logf("cold start: %d rounds of %d servers", b.o.coldReps, len(servers))
+	order := rand.New(rand.NewPCG(b.o.seed, 0))
 	for round := -1; round < b.o.coldReps; round++ {
+		order.Shuffle(len(servers), func(i, j int) { servers[i], servers[j] = servers[j], servers[i] })
 		for _, s := range servers {
 			ctx, cancel := context.WithTimeout(ctx, b.o.timeout)
 			start := time.Now()

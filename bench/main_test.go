@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"math"
 	"strings"
 	"testing"
 )
@@ -85,6 +86,19 @@ func TestStats(t *testing.T) {
 	}
 	if got := fmtInt(1234567); got != "1,234,567" {
 		t.Errorf("fmtInt = %q", got)
+	}
+	// Pairs: the machine slows down in round 4 and one round is an outlier;
+	// the ratio of the medians says 3.3/2 = 1.65, the per-round ratios say
+	// 1.1 in four rounds of five.
+	ours, bare := sample{1.1, 2.2, 3.3, 8.8, 11}, sample{1, 2, 3, 8, 1}
+	if got := medianRatio(ours, bare); math.Abs(got-1.1) > 1e-9 {
+		t.Errorf("medianRatio = %v, want 1.1", got)
+	}
+	if got := medianRatio(sample{1, 2}, sample{1}); got != 1 {
+		t.Errorf("medianRatio of unequal samples = %v, want the one pair's 1", got)
+	}
+	if got := medianRatio(nil, sample{1}); !math.IsNaN(got) {
+		t.Errorf("medianRatio without pairs = %v, want NaN", got)
 	}
 }
 

@@ -101,6 +101,20 @@ func fmtInt(n int) string {
 	return b.String()
 }
 
+// medianRatio is the median of a[i] ÷ b[i], for samples taken in pairs
+// (round i of an interleaved measurement): unlike the ratio of the medians,
+// it is not moved by the machine getting faster or slower during the run.
+// NaN without pairs.
+func medianRatio(a, b sample) float64 {
+	var r sample
+	for i := range min(len(a), len(b)) {
+		if b[i] > 0 {
+			r = append(r, a[i]/b[i])
+		}
+	}
+	return r.median()
+}
+
 // ratio renders a/b as "1.23×", or "—" when it is undefined.
 func ratio(a, b float64) string {
 	if b == 0 || math.IsNaN(a) || math.IsNaN(b) || math.IsInf(a/b, 0) {
