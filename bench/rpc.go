@@ -19,8 +19,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/stammer-mcp/stammer-mcp/tools"
 
 	"github.com/stammer-mcp/stammer-mcp/stammer/stammertest"
@@ -382,20 +380,6 @@ func settleOn(ctx context.Context, cpu func() time.Duration, sleep func(time.Dur
 		last = now
 	}
 	return waited
-}
-
-// cpuTime is the CPU time the process has used so far, from its CPU clock
-// (CPUCLOCK_SCHED of the process: clock id (^pid << 3) | 2), which counts a
-// thread that is running right now. /proc/PID/task/*/schedstat does not: it
-// moves at scheduler ticks (4 ms here), so a busy thread could look idle for
-// a 2 ms window. 0 when the clock cannot be read (then settle stops after
-// quietWindows).
-func (p *proc) cpuTime() time.Duration {
-	var ts unix.Timespec
-	if err := unix.ClockGettime(int32(^p.cmd.Process.Pid<<3|2), &ts); err != nil {
-		return 0
-	}
-	return time.Duration(ts.Nano())
 }
 
 // peakRSS reads the process's peak resident set size (VmHWM) in bytes.
