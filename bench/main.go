@@ -317,12 +317,10 @@ func (b *bench) oursEnvFor(url string) []string {
 }
 
 // coldStarts measures spawn → first tools/list answer for every server,
-// interleaved round by round, in an order shuffled for each round (so that
-// no server always follows the same one), after one unmeasured warm-up
-// round (which brings each binary into the page cache). Round i's time of
-// every server is its sample's i-th value, for the per-round ratios
-// (medianRatio). bare's ping latency and peak RSS come from the same
-// processes.
+// round by round in a shuffled order (no server always follows the same
+// one), after one unmeasured round that brings each binary into the page
+// cache. Round i is each sample's i-th value (medianRatio). bare's ping
+// latency and peak RSS come from the same processes.
 func (b *bench) coldStarts(ctx context.Context) error {
 	fake := stammertest.New(stammertest.WithFixtures(nil))
 	defer fake.Close()
@@ -469,12 +467,6 @@ func timed(args string, into *sample, answer *[]byte) step {
 		}
 		return nil
 	}
-}
-
-// settled is a step that waits for the server to go idle (proc.settle).
-func settled(ctx context.Context, p *proc) error {
-	p.settle(ctx)
-	return nil
 }
 
 // peak is a step that adds the process's peak RSS so far to into.

@@ -355,6 +355,12 @@ func (p *proc) settle(ctx context.Context) time.Duration {
 	return settleOn(ctx, p.cpuTime, time.Sleep)
 }
 
+// settled is a step that waits for the server to go idle (proc.settle).
+func settled(ctx context.Context, p *proc) error {
+	p.settle(ctx)
+	return nil
+}
+
 const (
 	idleWindow   = 2 * time.Millisecond
 	idleGrowth   = 100 * time.Microsecond
