@@ -132,7 +132,23 @@ func decode(data []byte, limit int64) (*stammer.ListResult, time.Time, error) {
 	if len(d.b) != 0 {
 		return nil, time.Time{}, fmt.Errorf("%w: %d trailing bytes", errCorrupt, len(d.b))
 	}
+	res.DecodedBytes = heldBytes(res, cap(raw))
 	return res, time.UnixMilli(int64(ms)), nil
+}
+
+// heldBytes is what a decoded answer holds: raw, which backs all its text,
+// and the arrays of conversations and messages. The DecodedBytes stored
+// with an entry is the writer's estimate for its own decoding, and may be
+// from an older layout, so the local cache, which sizes itself by it,
+// counts this instead.
+func heldBytes(r *stammer.ListResult, raw int) int64 {
+	msgs := 0
+	for i := range r.Conversations {
+		msgs += len(r.Conversations[i].Messages)
+	}
+	return int64(raw) + int64(unsafe.Sizeof(*r)) +
+		int64(len(r.Conversations))*int64(unsafe.Sizeof(stammer.Conversation{})) +
+		int64(msgs)*int64(unsafe.Sizeof(stammer.Message{}))
 }
 
 // encoder writes the fields of a result to w, or, with w nil, only
