@@ -13,6 +13,8 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/stammer-mcp/stammer-mcp/stammer/stammertest"
 )
 
 // TestCallEndsWhenInterrupted: Ctrl-C (ctx ends) at any moment of a call
@@ -160,5 +162,27 @@ func TestCallInterruptedWithNotificationPending(t *testing.T) {
 			t.Fatalf("run %d: interrupted call still running after 5 s", i)
 		}
 		close(stopNotes)
+	}
+}
+
+// TestCallInterruptedMidCall: Ctrl-C while a tool waits for the API. The
+// server stops the call and answers it with a tool error written for a
+// model (tools.StoppingMessage); the command prints "interrupted" instead,
+// and nothing on stdout.
+func TestCallInterruptedMidCall(t *testing.T) {
+	srv := stammertest.NewServer(t)
+	srv.SetFault(stammertest.Fault{Delay: time.Minute})
+	env := map[string]string{"STAMMER_BASE_URL": srv.URL, "STAMMER_API_TOKEN": stammertest.DefaultToken, "LOG_LEVEL": "error"}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		if srv.WaitRequests(1, 10*time.Second) {
+			cancel()
+		}
+	}()
+	var stdout, stderr bytes.Buffer
+	code := run(ctx, []string{"call", "list_conversations", `{"chatbot_id":1,"onlyDeletedConversations":false}`}, strings.NewReader(""), &stdout, &stderr, func(k string) string { return env[k] })
+	if code != 1 || strings.TrimSpace(stderr.String()) != "stammer-mcp: interrupted" || stdout.Len() != 0 {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 1, nothing, and only 'interrupted'", code, stdout.String(), stderr.String())
 	}
 }
