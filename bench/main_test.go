@@ -25,7 +25,7 @@ func TestBenchCommand(t *testing.T) {
 	for _, want := range []string{
 		"### Cold start", "### Call latency", "### Throughput", "### Output", "### Shared cache", "### Memory", "### Targets",
 		"| bare (mcp-go, one trivial tool) |", "| naive (passthrough) |", "| **stammer-mcp** |",
-		"| 20 |", "Cold start ≤ 1.1× bare: **",
+		"| 20 |", "Cold start ≤ 1.1× bare: **", "95% interval",
 		"not measured (K=50,000 is not in -k)",
 	} {
 		if !strings.Contains(report, want) {
@@ -99,6 +99,33 @@ func TestStats(t *testing.T) {
 	}
 	if got := medianRatio(nil, sample{1}); !math.IsNaN(got) {
 		t.Errorf("medianRatio without pairs = %v, want NaN", got)
+	}
+}
+
+// TestMedianInterval: the order-statistic bounds of a 95% interval for
+// the median, in any input order.
+func TestMedianInterval(t *testing.T) {
+	var hundred sample
+	for i := 100; i >= 1; i-- {
+		hundred = append(hundred, float64(i))
+	}
+	if lo, hi := hundred.medianInterval(); lo != 40 || hi != 61 {
+		t.Errorf("interval of 1..100 = %v–%v, want 40–61", lo, hi)
+	}
+	// Few values: the interval is the whole range.
+	if lo, hi := (sample{3, 1, 2}).medianInterval(); lo != 1 || hi != 3 {
+		t.Errorf("interval of 3 values = %v–%v, want 1–3", lo, hi)
+	}
+	// More rounds, a narrower interval around the same median.
+	var many sample
+	for i := 0; i < 400; i++ {
+		many = append(many, float64(i%100+1))
+	}
+	if lo, hi := many.medianInterval(); lo <= 40 || hi >= 61 || lo > 50 || hi < 51 {
+		t.Errorf("interval of 400 values = %v–%v, want inside 40–61 and around 50.5", lo, hi)
+	}
+	if lo, hi := (sample{}).medianInterval(); !math.IsNaN(lo) || !math.IsNaN(hi) {
+		t.Errorf("interval of nothing = %v–%v, want NaN", lo, hi)
 	}
 }
 

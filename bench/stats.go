@@ -105,14 +105,34 @@ func fmtInt(n int) string {
 // (round i of an interleaved measurement): unlike the ratio of the medians,
 // it is not moved by the machine getting faster or slower during the run.
 // NaN without pairs.
-func medianRatio(a, b sample) float64 {
+func medianRatio(a, b sample) float64 { return pairRatios(a, b).median() }
+
+// pairRatios is a[i] ÷ b[i] for each pair with b[i] > 0.
+func pairRatios(a, b sample) sample {
 	var r sample
 	for i := range min(len(a), len(b)) {
 		if b[i] > 0 {
 			r = append(r, a[i]/b[i])
 		}
 	}
-	return r.median()
+	return r
+}
+
+// medianInterval is a 95% confidence interval for the median, from order
+// statistics (the binomial rank bounds, by their normal approximation):
+// with 100 values, the 40th and 61st smallest. It assumes nothing about
+// the distribution, which for start-up times has a long right tail. NaN
+// when empty.
+func (s sample) medianInterval() (lo, hi float64) {
+	if len(s) == 0 {
+		return math.NaN(), math.NaN()
+	}
+	x := slices.Sorted(slices.Values(s))
+	n := float64(len(x))
+	half := 1.96 * math.Sqrt(n) / 2
+	l := max(int(math.Floor(n/2-half)), 1)
+	u := min(int(math.Ceil(n/2+half+1)), len(x))
+	return x[l-1], x[u-1]
 }
 
 // ratio renders a/b as "1.23×", or "—" when it is undefined.
