@@ -187,17 +187,7 @@ func FuzzDecode(f *testing.F) {
 		f.Add(payloadOf(answer(f, n)))
 	}
 	f.Fuzz(func(t *testing.T, payload []byte) {
-		res, at, err := decode(entryOf(payload, 1_790_000_000_000), 1<<20)
-		if err != nil {
-			if !errors.Is(err, errCorrupt) {
-				t.Fatalf("error %v is not errCorrupt", err)
-			}
-			return
-		}
-		again, againAt, err := decode(encode(res, at), 1<<20)
-		if err != nil || !againAt.Equal(at) || !reflect.DeepEqual(normalised(again), normalised(res)) {
-			t.Fatalf("a decoded answer does not survive encode and decode: %v", err)
-		}
+		checkDecode(t, entryOf(payload, 1_790_000_000_000), 1<<20)
 	})
 }
 
@@ -211,18 +201,24 @@ func FuzzDecodeEntry(f *testing.F) {
 	}
 	f.Add(entryOf(nil, 0))
 	f.Fuzz(func(t *testing.T, entry []byte) {
-		res, at, err := decode(entry, 64<<10)
-		if err != nil {
-			if !errors.Is(err, errCorrupt) {
-				t.Fatalf("error %v is not errCorrupt", err)
-			}
-			return
-		}
-		again, againAt, err := decode(encode(res, at), 64<<10)
-		if err != nil || !againAt.Equal(at) || !reflect.DeepEqual(normalised(again), normalised(res)) {
-			t.Fatalf("a decoded entry does not survive encode and decode: %v", err)
-		}
+		checkDecode(t, entry, 64<<10)
 	})
+}
+
+// checkDecode is the fuzzers' property: entry decodes to an answer that
+// survives encode and decode, or fails with errCorrupt.
+func checkDecode(t *testing.T, entry []byte, limit int64) {
+	res, at, err := decode(entry, limit)
+	if err != nil {
+		if !errors.Is(err, errCorrupt) {
+			t.Fatalf("error %v is not errCorrupt", err)
+		}
+		return
+	}
+	again, againAt, err := decode(encode(res, at), limit)
+	if err != nil || !againAt.Equal(at) || !reflect.DeepEqual(normalised(again), normalised(res)) {
+		t.Fatalf("a decoded answer does not survive encode and decode: %v", err)
+	}
 }
 
 // rig is a real cache server and replicas of the cache in front of it.
