@@ -66,9 +66,9 @@ func callOnce(ctx context.Context, srv *server.MCPServer, call callArgs, stdout,
 	}
 	if res.IsError && ctx.Err() != nil {
 		// The server stopped the call, and its answer says so in the
-		// words meant for a model; the user pressed Ctrl-C, and fail
-		// says so.
-		return fail("%s: stopped", call.tool)
+		// words meant for a model; the user pressed Ctrl-C, which fail
+		// reports once ctx has ended, whatever the step.
+		return fail("")
 	}
 	for i, content := range res.Content {
 		switch c := content.(type) {

@@ -137,10 +137,11 @@ func decode(data []byte, limit int64) (*stammer.ListResult, time.Time, error) {
 }
 
 // heldBytes is what a decoded answer holds: raw, which backs all its text,
-// and the arrays of conversations and messages. The DecodedBytes stored
-// with an entry is the writer's estimate for its own decoding, and may be
-// from an older layout, so the local cache, which sizes itself by it,
-// counts this instead.
+// and the arrays of conversations and messages (without the allocator's
+// rounding: within 2% of the heap measured at 300 and 3,000
+// conversations). The DecodedBytes stored with an entry is the writer's
+// estimate for its own decoding, and may be from an older layout, so the
+// local cache, which sizes itself by it, counts this instead.
 func heldBytes(r *stammer.ListResult, raw int) int64 {
 	msgs := 0
 	for i := range r.Conversations {
