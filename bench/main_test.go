@@ -25,7 +25,7 @@ func TestBenchCommand(t *testing.T) {
 	for _, want := range []string{
 		"### Cold start", "### Call latency", "### Throughput", "### Output", "### Shared cache", "### Memory", "### Targets",
 		"| bare (mcp-go, one trivial tool) |", "| naive (passthrough) |", "| **stammer-mcp** |",
-		"| 20 |", "Cold start ≤ 1.1× bare: **", "95% interval",
+		"| 20 |", "Cold start ≤ 1.1× bare: **", "too few for an interval",
 		"not measured (K=50,000 is not in -k)",
 	} {
 		if !strings.Contains(report, want) {
@@ -102,6 +102,39 @@ func TestStats(t *testing.T) {
 	}
 }
 
+// TestRatioVerdict: met and missed only when the median's whole interval
+// is on one side of the limit; the median alone, said so, under 6 rounds.
+func TestRatioVerdict(t *testing.T) {
+	around := func(mid, spread float64) sample {
+		var s sample
+		for i := range 100 {
+			s = append(s, mid+spread*float64(i-50)/50)
+		}
+		return s
+	}
+	for _, tc := range []struct {
+		name    string
+		rs      sample
+		verdict string
+		detail  string
+	}{
+		// The 40th and 61st of 100 values mid + spread·(i−50)/50: mid −
+		// 0.22·spread and mid + 0.2·spread.
+		{"under", around(1.05, 0.04), "**met**", "interval is 1.041×–1.058×"},
+		{"over", around(1.15, 0.04), "**missed**", "interval is 1.141×–1.158×"},
+		{"spans", around(1.1004, 0.01), "**undecided**", "interval is 1.098×–1.102×"},
+		{"just over", around(1.103, 0.01), "**missed**", "interval is 1.101×–1.105×"},
+		{"just under", around(1.097, 0.01), "**met**", "interval is 1.095×–1.099×"},
+		{"one round", sample{1.05}, "**met**", "median of 1 per-round ratios, too few for an interval"},
+		{"none", nil, "**not measured**", "no rounds"},
+	} {
+		v, d := ratioVerdict(tc.rs, 1.1)
+		if v != tc.verdict || !strings.Contains(d, tc.detail) {
+			t.Errorf("%s: %s (%s), want %s and %q", tc.name, v, d, tc.verdict, tc.detail)
+		}
+	}
+}
+
 // TestMedianInterval: the order-statistic bounds of a 95% interval for
 // the median, in any input order.
 func TestMedianInterval(t *testing.T) {
@@ -112,9 +145,13 @@ func TestMedianInterval(t *testing.T) {
 	if lo, hi := hundred.medianInterval(); lo != 40 || hi != 61 {
 		t.Errorf("interval of 1..100 = %v–%v, want 40–61", lo, hi)
 	}
-	// Few values: the interval is the whole range.
-	if lo, hi := (sample{3, 1, 2}).medianInterval(); lo != 1 || hi != 3 {
-		t.Errorf("interval of 3 values = %v–%v, want 1–3", lo, hi)
+	// Six values: the whole range, which covers the median 96.9% of the
+	// time; five: none, which covers it only 93.75% of the time.
+	if lo, hi := (sample{3, 1, 2, 6, 5, 4}).medianInterval(); lo != 1 || hi != 6 {
+		t.Errorf("interval of 6 values = %v–%v, want 1–6", lo, hi)
+	}
+	if lo, hi := (sample{3, 1, 2, 5, 4}).medianInterval(); !math.IsNaN(lo) || !math.IsNaN(hi) {
+		t.Errorf("interval of 5 values = %v–%v, want NaN", lo, hi)
 	}
 	// More rounds, a narrower interval around the same median.
 	var many sample

@@ -238,14 +238,8 @@ func (b *bench) targets() []string {
 
 	ours, bare := b.cold["stammer-mcp"].median(), b.cold["bare"].median()
 	rs := pairRatios(*b.cold["stammer-mcp"], *b.cold["bare"])
-	r := rs.median()
-	lo, hi := rs.medianInterval()
-	resolved := ""
-	if lo <= 1.1 && hi > 1.1 {
-		resolved = ", which spans 1.1×: this run cannot tell"
-	}
-	out = append(out, fmt.Sprintf("Cold start ≤ 1.1× bare: %s — %s vs %s, %s (median of the per-round ratios; 95%% interval %s–%s%s).",
-		verdict(r <= 1.1), fmtDur(ours), fmtDur(bare), ratio(r, 1), ratio(lo, 1), ratio(hi, 1), resolved))
+	v, detail := ratioVerdict(rs, 1.1)
+	out = append(out, fmt.Sprintf("Cold start ≤ 1.1× bare: %s — %s vs %s, %s (%s).", v, fmtDur(ours), fmtDur(bare), ratio(rs.median(), 1), detail))
 
 	if r := b.resultAt(10000); r != nil {
 		o, n := r.oursFirst.median(), r.naiveFirst.median()

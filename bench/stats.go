@@ -122,9 +122,10 @@ func pairRatios(a, b sample) sample {
 // statistics (the binomial rank bounds, by their normal approximation):
 // with 100 values, the 40th and 61st smallest. It assumes nothing about
 // the distribution, which for start-up times has a long right tail. NaN
-// when empty.
+// under 6 values, where even the whole range covers the median less than
+// 95% of the time (5 values: 93.75%).
 func (s sample) medianInterval() (lo, hi float64) {
-	if len(s) == 0 {
+	if len(s) < 6 {
 		return math.NaN(), math.NaN()
 	}
 	x := slices.Sorted(slices.Values(s))
@@ -133,6 +134,33 @@ func (s sample) medianInterval() (lo, hi float64) {
 	l := max(int(math.Floor(n/2-half)), 1)
 	u := min(int(math.Ceil(n/2+half+1)), len(x))
 	return x[l-1], x[u-1]
+}
+
+// ratioVerdict judges the paired ratios rs against limit by their median's
+// interval: met when the whole interval is at or under it, missed when it
+// is all above, undecided when it spans it; under 6 pairs, by the median
+// alone, saying so.
+func ratioVerdict(rs sample, limit float64) (verdict, detail string) {
+	r := rs.median()
+	lo, hi := rs.medianInterval()
+	switch {
+	case math.IsNaN(r):
+		return "**not measured**", "no rounds"
+	case math.IsNaN(lo):
+		v := "**missed**"
+		if r <= limit {
+			v = "**met**"
+		}
+		return v, fmt.Sprintf("median of %d per-round ratios, too few for an interval: run 100 rounds or more", len(rs))
+	}
+	v := "**undecided**"
+	switch {
+	case hi <= limit:
+		v = "**met**"
+	case lo > limit:
+		v = "**missed**"
+	}
+	return v, fmt.Sprintf("median of the per-round ratios; its 95%% interval is %.3f×–%.3f×", lo, hi)
 }
 
 // ratio renders a/b as "1.23×", or "—" when it is undefined.
