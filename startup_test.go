@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -80,4 +81,58 @@ func TestSignalContext(t *testing.T) {
 		t.Fatal("the context did not end within 10 s of SIGTERM")
 	}
 	awaitSignals(t.Context()) // any other context: returns at once
+}
+
+// ownInitBudget bounds what stammer-mcp's own packages allocate during
+// package initialisation. Every start pays it, stdio or HTTP, demo or not;
+// the work that used to run there (the fake API's fixtures, the insights
+// lexicon, the schema reflector's hooks) now runs on first use, and this
+// keeps it there. Today the total is about 4.3 KB in 47 allocations.
+const ownInitBudget = 8 << 10
+
+// TestPackageInitStaysSmall reads the runtime's own account of package
+// initialisation (GODEBUG=inittrace=1) from a real start of the binary and
+// holds stammer-mcp's packages to ownInitBudget. Allocation figures are
+// exact, unlike times, so the test is not a timing test: the cold-start
+// ratio itself is go run ./bench's.
+func TestPackageInitStaysSmall(t *testing.T) {
+	cmd := exec.Command(binary)
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "GODEBUG=inittrace=1",
+		"STAMMER_BASE_URL=http://127.0.0.1:1", "STAMMER_API_TOKEN=stt_init_trace_0123456789abcdef"}
+	cmd.Stdin = strings.NewReader(handshake)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("stammer-mcp: %v\n%s", err, stderr.String())
+	}
+	if !bytes.Contains(out, []byte(`"id":2,"result":{"tools":[`)) {
+		t.Fatalf("no tools/list answer; stderr:\n%s", stderr.String())
+	}
+	const module = "github.com/stammer-mcp/stammer-mcp"
+	var traced, total int
+	var ours []string
+	for line := range strings.Lines(stderr.String()) {
+		// init PKG @T ms, C ms clock, B bytes, A allocs
+		var pkg string
+		var at, clock float64
+		var size, allocs int
+		if _, err := fmt.Sscanf(line, "init %s @%f ms, %f ms clock, %d bytes, %d allocs", &pkg, &at, &clock, &size, &allocs); err != nil {
+			continue
+		}
+		traced++
+		if pkg == "main" || pkg == module || strings.HasPrefix(pkg, module+"/") {
+			total += size
+			ours = append(ours, fmt.Sprintf("%s: %d bytes in %d allocations", pkg, size, allocs))
+		}
+	}
+	// net/http, crypto/tls and mcp-go's dependencies initialise in every
+	// start: a trace without them was not read.
+	if traced < 50 {
+		t.Fatalf("read %d package initialisations from the trace; stderr:\n%s", traced, stderr.String())
+	}
+	if total > ownInitBudget {
+		t.Errorf("stammer-mcp's packages allocate %d bytes at initialisation, over %d: build what the start does not need on first use (sync.OnceValue), as the fixtures and the lexicon are.\n%s",
+			total, ownInitBudget, strings.Join(ours, "\n"))
+	}
 }
