@@ -85,9 +85,9 @@ func TestSignalContext(t *testing.T) {
 
 // ownInitBudget bounds what stammer-mcp's own packages allocate during
 // package initialisation. Every start pays it, stdio or HTTP, demo or not;
-// the work that used to run there (the fake API's fixtures, the insights
-// lexicon, the schema reflector's hooks) now runs on first use, and this
-// keeps it there. Today the total is about 4.3 KB in 47 allocations.
+// the work that used to run there (the fake API's fixtures and padding,
+// the schema reflector's hooks) now runs on first use or in tests, and
+// this keeps it there. Today the total is about 4.3 KB in 47 allocations.
 const ownInitBudget = 8 << 10
 
 // TestPackageInitStaysSmall reads the runtime's own account of package
